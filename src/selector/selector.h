@@ -1,0 +1,83 @@
+// Public header of the selector layer: Calico label selectors (spec §11).
+//
+//   auto sel = selector::Parse("role == 'web' && has(tier)");
+//   if (!sel.ok()) ... sel.status().message() names the position and what was expected.
+//   bool m = sel->Evaluate(selector::MapLabels(labels));
+//
+// A Selector is an immutable, cheaply copyable handle; Evaluate does not
+// allocate. Equivalent selectors (same canonical form) have the same UniqueId.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace felix::selector {
+
+// Labels as endpoints and profiles carry them. std::less<> allows lookups by
+// string_view without allocating.
+using Labels = std::map<std::string, std::string, std::less<>>;
+
+// What Evaluate reads labels through, so that callers can layer an endpoint's
+// own labels over its profiles' without building a merged map.
+class LabelSource {
+ public:
+  virtual ~LabelSource() = default;
+  // The label's value, or nullptr if absent. The pointer stays valid for the
+  // duration of the Evaluate call.
+  virtual const std::string* Find(std::string_view name) const = 0;
+};
+
+// A LabelSource over one Labels map (not owned).
+class MapLabels final : public LabelSource {
+ public:
+  explicit MapLabels(const Labels& labels) : labels_(labels) {}
+  const std::string* Find(std::string_view name) const override {
+    auto it = labels_.find(name);
+    return it == labels_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  const Labels& labels_;
+};
+
+struct Node;  // private AST node
+
+class Selector {
+ public:
+  // True iff the labels match.
+  bool Evaluate(const LabelSource& labels) const;
+  bool Evaluate(const Labels& labels) const { return Evaluate(MapLabels(labels)); }
+
+  // Canonical text, e.g. `(role == "web" && has(tier))`-style normalised form;
+  // Parse(canonical) gives an equal selector.
+  const std::string& canonical() const;
+  // Stable id derived from a hash of the canonical form ("s:" + base64url).
+  const std::string& unique_id() const;
+
+  // Label names this selector reads (sorted, unique); for indexing.
+  const std::vector<std::string>& label_names() const;
+
+  friend bool operator==(const Selector& a, const Selector& b) {
+    return a.unique_id() == b.unique_id();
+  }
+
+  // Internals; use Parse().
+  explicit Selector(std::shared_ptr<const struct Parsed> p) : p_(std::move(p)) {}
+
+ private:
+  std::shared_ptr<const struct Parsed> p_;
+};
+
+// Parses a selector expression. An empty or all-whitespace string selects
+// everything (like all()). On error the message has the form
+// "<what was expected> at position <N> (...)" with a 0-based byte position.
+Result<Selector> Parse(std::string_view text);
+
+}  // namespace felix::selector
