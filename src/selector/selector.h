@@ -77,7 +77,27 @@ class Selector {
 
 // Parses a selector expression. An empty or all-whitespace string selects
 // everything (like all()). On error the message has the form
-// "<what was expected> at position <N> (...)" with a 0-based byte position.
+// "<what was expected> at position <N> (found <PyRepr of the next 16 bytes>)"
+// with a 0-based byte position, e.g.
+//   expected a string after '==' at position 8 (found end of input)
+//
+// Grammar: spec §11.1 plus the later Calico forms: `contains`, `starts with`,
+// `ends with` (label present and value contains / has prefix / has suffix),
+// `global()` (true here, like all(), with its own canonical text), `in {}`
+// and a trailing comma in sets. Label names are [A-Za-z0-9_./-]+ of any
+// length (Go caps them at 512). Whitespace (space, tab, CR, LF, FF, VT) may
+// separate any tokens, including `has ( x )` and `all ( )`. `not in`,
+// `starts with` and `ends with` need whitespace between their words. A label
+// may be named like an operator (`in == "x"`). Strings have no escapes.
+// At most 256 nested '(' are accepted; runs of '!' of any length are fine.
+//
+// Canonical form (Go's String()): `a == "v"`, `a != "v"`, `has(a)`,
+// `a in {"x", "y"}` (sorted, unique), `a contains "v"`, `!x`, `(x && y)`,
+// `(x || y)`, `all()`, `global()`; double quotes unless the value holds one.
+// Normalised first: `!!x` = x, `!(a == "v")` = `a != "v"` (likewise for in /
+// not in), redundant parentheses dropped, nested && / || flattened.
+// unique_id() = "s:" + base64url-unpadded(SHA-224("s:" + canonical)), the
+// recipe of libcalico-go's hash.MakeUniqueID.
 Result<Selector> Parse(std::string_view text);
 
 }  // namespace felix::selector
