@@ -3,10 +3,10 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <ctime>
+
+#include "base/strings.h"
 
 namespace felix {
 namespace {
@@ -15,13 +15,6 @@ int ThisThreadTid() {
   static std::atomic<int> next{1};
   thread_local int tid = next.fetch_add(1);
   return tid;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 }  // namespace
@@ -43,7 +36,7 @@ std::string_view SeverityName(Severity s) {
 }
 
 Result<SeverityThreshold> ParseSeverityThreshold(std::string_view text) {
-  const std::string v = Lower(text);
+  const std::string v = ToLower(text);
   if (v == "none") return SeverityThreshold{};
   if (v == "debug") return SeverityThreshold{Severity::kDebug};
   if (v == "info") return SeverityThreshold{Severity::kInfo};
@@ -51,16 +44,14 @@ Result<SeverityThreshold> ParseSeverityThreshold(std::string_view text) {
   if (v == "err" || v == "error") return SeverityThreshold{Severity::kError};
   if (v == "crit" || v == "critical") return SeverityThreshold{Severity::kCritical};
   return Status::InvalidArgument(fmt::format(
-      "Invalid log level '{}': expected one of none, debug, info, warning, error, critical",
-      text));
+      "Invalid log level '{}': expected one of none, debug, info, warning, error, critical", text));
 }
 
 std::string FormatLogLine(const LogRecord& r) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
   const std::time_t secs = std::chrono::system_clock::to_time_t(r.time);
-  const auto millis =
-      duration_cast<milliseconds>(r.time.time_since_epoch()).count() % 1000;
+  const auto millis = duration_cast<milliseconds>(r.time.time_since_epoch()).count() % 1000;
   std::tm tm{};
   localtime_r(&secs, &tm);
   char stamp[32];
@@ -74,8 +65,7 @@ LogRouter& LogRouter::Get() {
   return *router;
 }
 
-void LogRouter::SetSink(Slot slot, std::unique_ptr<LogSink> sink,
-                        SeverityThreshold threshold) {
+void LogRouter::SetSink(Slot slot, std::unique_ptr<LogSink> sink, SeverityThreshold threshold) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& e = slots_[static_cast<int>(slot)];
   e.sink = std::move(sink);

@@ -36,9 +36,9 @@ struct LogRecord {
   Severity severity = Severity::kInfo;
   std::chrono::system_clock::time_point time;
   int pid = 0;
-  int tid = 0;             // small per-thread counter, starting at 1
+  int tid = 0;              // small per-thread counter, starting at 1
   std::string_view logger;  // e.g. "calico.felix.fetcd"
-  int line = 0;            // source line of the logging call
+  int line = 0;             // source line of the logging call
   std::string_view message;
 };
 

@@ -23,16 +23,16 @@ Run Felixctl(std::vector<const char*> args, const std::string& stdin_text = "") 
 }
 
 TEST(FelixctlTest, SelectorEvalFromArguments) {
-  auto r = Felixctl({"selector", "eval", "--labels", R"({"role": "webserver"})",
-                     R"(role == "webserver")"});
+  auto r = Felixctl(
+      {"selector", "eval", "--labels", R"({"role": "webserver"})", R"(role == "webserver")"});
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "true\n");
 }
 
 TEST(FelixctlTest, SelectorEvalBatchFromStdin) {
-  auto r = Felixctl({"selector", "eval", "--batch"},
-                    R"j({"selector": "has(a)", "labels": {"a": ""}})j"
-                    "\n");
+  auto r =
+      Felixctl({"selector", "eval", "--batch"}, R"j({"selector": "has(a)", "labels": {"a": ""}})j"
+                                                "\n");
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "true\n");
 }

@@ -46,21 +46,20 @@ TEST(SelectorEvalTest, ParseErrorNamesPosition) {
 }
 
 TEST(SelectorEvalBatchTest, OneLinePerCase) {
-  std::istringstream in(
-      R"({"selector": "role == \"web\"", "labels": {"role": "web"}})"
-      "\n"
-      R"({"selector": "role == \"web\"", "labels": {"role": "db"}})"
-      "\n"
-      "\n"  // blank lines are skipped
-      R"j({"selector": "has(a)"})j"
-      "\n"
-      R"({"selector": "role in {", "labels": {}})"
-      "\n"
-      R"({"labels": {}})"
-      "\n"
-      R"j({"selector": "all()", "labels": {"a": 5}})j"
-      "\n"
-      "not json\n");
+  std::istringstream in(R"({"selector": "role == \"web\"", "labels": {"role": "web"}})"
+                        "\n"
+                        R"({"selector": "role == \"web\"", "labels": {"role": "db"}})"
+                        "\n"
+                        "\n"  // blank lines are skipped
+                        R"j({"selector": "has(a)"})j"
+                        "\n"
+                        R"({"selector": "role in {", "labels": {}})"
+                        "\n"
+                        R"({"labels": {}})"
+                        "\n"
+                        R"j({"selector": "all()", "labels": {"a": 5}})j"
+                        "\n"
+                        "not json\n");
   std::ostringstream out;
   EXPECT_EQ(SelectorEvalBatch(in, out), 0);
   std::istringstream lines(out.str());

@@ -14,8 +14,7 @@ Result<model::Key> KeyFor(const ValidateOptions& o, const std::string& default_h
   if (!o.key.empty()) {
     auto key = model::ParseKey(o.key);
     if (!key) {
-      return Status::InvalidArgument("'" + o.key +
-                                     "' is not a /calico/v1 key that Felix reads");
+      return Status::InvalidArgument("'" + o.key + "' is not a /calico/v1 key that Felix reads");
     }
     return *key;
   }

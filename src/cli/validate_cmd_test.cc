@@ -43,18 +43,21 @@ TEST(ValidateTest, PrintsValidAndCanonicalJsonOrIssues) {
 
   const Row rows[] = {
       {"guide host endpoint by name",
-       ByKey("/calico/v1/host/h/endpoint/data-1",
-             R"({"name": "eth0", "expected_ipv4_addrs": ["10.0.0.1"], "labels": {"role": "webserver"}})"),
+       ByKey(
+           "/calico/v1/host/h/endpoint/data-1",
+           R"({"name": "eth0", "expected_ipv4_addrs": ["10.0.0.1"], "labels": {"role": "webserver"}})"),
        0,
        "valid\n"
        R"({"expected_ipv4_addrs":["10.0.0.1"],"expected_ipv6_addrs":[],"labels":{"role":"webserver"},"name":"eth0","profile_ids":[]})"
        "\n"},
       {"guide invalid host endpoint",
-       ByKey("/calico/v1/host/h/endpoint/eth0", R"({ "labels": {"foo": "bar"}, "profile_ids": ["prof1"]})"),
+       ByKey("/calico/v1/host/h/endpoint/eth0",
+             R"({ "labels": {"foo": "bar"}, "profile_ids": ["prof1"]})"),
        1, "'name' or 'expected_ipvX_addrs' must be present.\n"},
       {"guide webserver policy by kind",
-       ByKind("policy", "default/webserver",
-              R"({"selector": "role==\"webserver\"", "order": 100, "inbound_rules": [{"protocol": "tcp", "dst_ports": [80], "action": "allow"}]})"),
+       ByKind(
+           "policy", "default/webserver",
+           R"({"selector": "role==\"webserver\"", "order": 100, "inbound_rules": [{"protocol": "tcp", "dst_ports": [80], "action": "allow"}]})"),
        0,
        "valid\n"
        R"({"inbound_rules":[{"action":"allow","dst_ports":[80],"protocol":"tcp"}],"order":100,"outbound_rules":[],"selector":"role == \"webserver\"","untracked":false})"
@@ -101,8 +104,9 @@ TEST(ValidateTest, RejectionAlsoShowsTheAgentsLogLine) {
 TEST(ValidateTest, KeysThatAreNotOursAreUsageErrors) {
   std::ostringstream out, err;
   EXPECT_EQ(Validate(ByKey("/calico/v1/host/h/metadata", "{}"), out, err), 2);
-  EXPECT_EQ(err.str(), "felixctl: '/calico/v1/host/h/metadata' is not a /calico/v1 key that "
-                       "Felix reads\n");
+  EXPECT_EQ(err.str(),
+            "felixctl: '/calico/v1/host/h/metadata' is not a /calico/v1 key that "
+            "Felix reads\n");
 }
 
 TEST(ValidateTest, BadIdForKindIsAUsageError) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -63,6 +64,13 @@ class Selector {
 
   // Label names this selector reads (sorted, unique); for indexing.
   const std::vector<std::string>& label_names() const;
+
+  // Conjuncts that every matching label set satisfies, for indexing: each
+  // entry (name, value) means "label `name` is present", and with a value
+  // "label `name` equals value". Taken from has(), ==, in, contains, starts
+  // with and ends with at the top level or under a top-level &&; empty when
+  // nothing is required (all(), negations, !=, not in, ||). Sorted, unique.
+  std::vector<std::pair<std::string, std::optional<std::string>>> RequiredLabels() const;
 
   friend bool operator==(const Selector& a, const Selector& b) {
     return a.unique_id() == b.unique_id();
