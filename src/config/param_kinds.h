@@ -120,6 +120,7 @@ std::string RenderFailsafe(const Config& c) {
   for (const FailsafePort& p : ports)
     plain = plain && p.protocol == Protocol::kTcp && p.net.empty();
   std::vector<std::string> items;
+  items.reserve(ports.size());
   for (const FailsafePort& p : ports) {
     items.push_back(plain ? std::to_string(p.port) : PyRepr(p.ToString()));
   }

@@ -10,8 +10,8 @@
 namespace felix::config {
 namespace {
 
-using namespace kinds;    // NOLINT(build/namespaces)
-using namespace special;  // NOLINT(build/namespaces)
+using namespace kinds;    // NOLINT(google-build-using-namespace): the table reads better
+using namespace special;  // NOLINT(google-build-using-namespace)
 using C = Config;
 
 inline constexpr char kProm[] = "Prometheus port";

@@ -40,7 +40,7 @@ std::string_view ActionName(Action a) {
 }
 
 Decoded DecodeValue(const Key& key, std::string_view raw, const ValidationContext& ctx) {
-  using namespace internal;
+  using namespace internal;  // NOLINT(google-build-using-namespace)
   try {
     return std::visit(
         Overloaded{
@@ -66,7 +66,7 @@ Decoded DecodeValue(const Key& key, std::string_view raw, const ValidationContex
 }
 
 Decoded DecodeRule(std::string_view raw_json) {
-  using namespace internal;
+  using namespace internal;  // NOLINT(google-build-using-namespace)
   try {
     Json rule = ParseOrNone(raw_json);
     Issues issues;

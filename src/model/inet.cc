@@ -157,7 +157,7 @@ std::optional<std::array<uint8_t, 16>> InetPton6(std::string_view s) {
 
 std::string InetNtop6(const std::array<uint8_t, 16>& bytes) {
   int words[8];
-  for (int i = 0; i < 8; ++i) words[i] = bytes[2 * i] << 8 | bytes[2 * i + 1];
+  for (size_t i = 0; i < 8; ++i) words[i] = bytes[2 * i] << 8 | bytes[2 * i + 1];
   // The first longest run of zero words, if at least 2 long.
   int best = -1, best_len = 0;
   for (int i = 0; i < 8;) {

@@ -194,8 +194,9 @@ std::string PyFloatRepr(double d) {
     if (exp >= 0) {
       std::string int_part = digits.substr(0, std::min<size_t>(digits.size(), exp + 1));
       while (static_cast<int>(int_part.size()) < exp + 1) int_part += '0';
-      std::string frac =
-          digits.size() > static_cast<size_t>(exp + 1) ? digits.substr(exp + 1) : "0";
+      std::string frac = digits.size() > static_cast<size_t>(exp) + 1
+                             ? digits.substr(static_cast<size_t>(exp) + 1)
+                             : "0";
       out = int_part + "." + frac;
     } else {
       out = "0." + std::string(-exp - 1, '0') + digits;

@@ -179,6 +179,7 @@ Result<Key> KeyForKind(std::string_view kind, std::string_view id, int ip_versio
   }
   if (spec == nullptr) {
     std::vector<std::string_view> names;
+    names.reserve(std::size(kKinds));
     for (const KindSpec& k : kKinds) names.push_back(k.kind);
     return Status::InvalidArgument(
         fmt::format("unknown kind '{}'; expected one of {}", kind, fmt::join(names, ", ")));

@@ -110,6 +110,7 @@ std::optional<uint32_t> ExpandPartialV4(std::string_view s) {
 int MaskPrefix(const IpAddr& mask) {
   const int width = mask.family == 4 ? 32 : 128;
   std::vector<bool> bits;
+  bits.reserve(width);
   for (int i = 0; i < width; ++i) bits.push_back((mask.bytes[i / 8] >> (7 - i % 8)) & 1);
   int ones = 0;
   while (ones < width && bits[ones]) ++ones;
