@@ -1,0 +1,99 @@
+// Endpoint chain bodies and failsafe chains (see endpoint_chains.h and the
+// verdict protocol in render.cc).
+#include "rules/endpoint_chains.h"
+
+#include "config/config.h"
+#include "fmt/format.h"
+#include "model/net.h"
+#include "rules/match.h"
+#include "rules/names.h"
+
+namespace felix::rules {
+namespace {
+
+std::string Allowed() {
+  return fmt::format("meta mark & {} == {} meta mark set meta mark & {} return", kAcceptMark,
+                     kAcceptMark, kClearBothMarks);
+}
+
+// The tiers: per tier clear the pass bit (after the first), jump to each
+// policy while the pass bit is clear, `after_policy` after each jump, and
+// `tier_end` (if any) after the tier.
+void AddTiers(std::vector<std::string>& out, const DesiredState& s,
+              const std::vector<calc::TierInfo>& tiers, bool inbound,
+              const std::string& after_policy, const std::string& tier_end) {
+  bool first_tier = true;
+  for (const auto& tier : tiers) {
+    if (!first_tier) out.push_back(fmt::format("meta mark set meta mark & {}", kClearPassMark));
+    first_tier = false;
+    bool first_policy = true;
+    for (const auto& name : tier.policies) {
+      calc::PolicyId id{tier.name, name};
+      if (!s.policies.contains(id)) continue;  // not active: no chain to jump to
+      std::string jump = "jump " + PolicyChainName(id, inbound);
+      out.push_back(first_policy ? jump : fmt::format("meta mark & {} == 0 {}", kPassMark, jump));
+      out.push_back(after_policy);
+      first_policy = false;
+    }
+    if (!tier_end.empty()) out.push_back(tier_end);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> TrackedEndpointRules(const DesiredState& s, const calc::EndpointPolicy& p,
+                                              bool inbound,
+                                              const std::optional<std::string>& failsafe_chain,
+                                              const std::optional<std::string>& mac) {
+  std::vector<std::string> out = {"ct state established,related accept", "ct state invalid drop"};
+  if (failsafe_chain) out.push_back("jump " + *failsafe_chain);
+  out.push_back(fmt::format("meta mark set meta mark & {}", kClearBothMarks));
+  if (mac) out.push_back(fmt::format("ether saddr != {} drop", *mac));
+  AddTiers(out, s, p.tiers, inbound, Allowed(), fmt::format("meta mark & {} == 0 drop", kPassMark));
+  for (const auto& id : p.profile_ids) {
+    if (!s.profiles.contains(id)) {
+      out.push_back("drop");  // missing profile: drop at this point
+      return out;
+    }
+    out.push_back("jump " + ProfileChainName(id, inbound));
+    out.push_back(Allowed());
+  }
+  out.push_back("drop");
+  return out;
+}
+
+std::vector<std::string> UntrackedEndpointRules(const DesiredState& s,
+                                                const calc::EndpointPolicy& p, bool inbound,
+                                                const std::string& failsafe_chain) {
+  std::vector<std::string> out = {"jump " + failsafe_chain};
+  out.push_back(fmt::format("meta mark set meta mark & {}", kClearBothMarks));
+  AddTiers(out, s, p.untracked_tiers, inbound,
+           fmt::format("meta mark & {} == {} notrack accept", kAcceptMark, kAcceptMark), "");
+  return out;
+}
+
+std::vector<std::string> FailsafeRules(const calc::DataplaneConfig& c, bool inbound, bool raw) {
+  std::vector<std::string> out;
+  // (ports, port field, peer address field)
+  auto add = [&](const std::vector<config::FailsafePort>& ports, const char* port_field,
+                 const char* peer_field) {
+    for (const auto& fp : ports) {
+      std::string peer;
+      if (!fp.net.empty()) {
+        auto cidr = model::ParseCidr(fp.net, 0);
+        if (!cidr) continue;  // config validated it; never widen
+        peer = fmt::format("{} {} {} ", cidr->addr.family == 4 ? "ip" : "ip6", peer_field,
+                           NftCidr(*cidr));
+      }
+      out.push_back(fmt::format("{}{} {} {} accept", peer, config::ToString(fp.protocol),
+                                port_field, fp.port));
+    }
+  };
+  const char* peer = inbound ? "saddr" : "daddr";
+  add(inbound ? c.failsafe_inbound : c.failsafe_outbound, "dport", peer);
+  // Raw: replies of the other direction's failsafe flows, by source port.
+  if (raw) add(inbound ? c.failsafe_outbound : c.failsafe_inbound, "sport", peer);
+  return out;
+}
+
+}  // namespace felix::rules

@@ -1,0 +1,76 @@
+// Chain and set naming for the renderer (see names.h), plus IpSetName and
+// NftCidr from the public header.
+#include "rules/names.h"
+
+#include <cstdint>
+
+#include "fmt/format.h"
+#include "rules/rules.h"
+
+namespace felix::rules {
+namespace {
+
+constexpr size_t kMaxPlainLength = 40;
+
+bool IsPlainChar(char c, bool allow_slash) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-' || (allow_slash && c == '/');
+}
+
+std::string Part(std::string_view id, bool allow_slash) {
+  bool plain = !id.empty() && id.size() <= kMaxPlainLength && id[0] != '_';
+  for (char c : id) plain = plain && IsPlainChar(c, allow_slash);
+  if (plain) return std::string(id);
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
+  for (char c : id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("_{:016x}", h);
+}
+
+}  // namespace
+
+std::string NamePart(std::string_view id) { return Part(id, false); }
+
+std::string PolicyChainName(const calc::PolicyId& id, bool inbound) {
+  return fmt::format("cali-p{}-{}", inbound ? "i" : "o", Part(id.tier + "/" + id.name, true));
+}
+
+std::string ProfileChainName(const std::string& id, bool inbound) {
+  return fmt::format("cali-pr{}-{}", inbound ? "i" : "o", NamePart(id));
+}
+
+std::string WorkloadChainName(std::string_view kind, const std::string& iface) {
+  return fmt::format("cali-{}-{}", kind, NamePart(iface));
+}
+
+std::string HostChainName(std::string_view kind, const calc::HostEndpointId& id) {
+  return fmt::format("cali-{}-{}", kind, NamePart(id.endpoint));
+}
+
+std::string SplitChainName(std::string_view kind, const std::string& iface) {
+  return fmt::format("cali-{}-{}", kind, NamePart(iface));
+}
+
+std::string QuoteIface(std::string_view iface, bool wildcard) {
+  return fmt::format("\"{}{}\"", iface, wildcard ? "*" : "");
+}
+
+std::string IpSetName(const std::string& ip_set_id, int family) {
+  return fmt::format("cali{}-{}", family, NamePart(ip_set_id));
+}
+
+std::string NftCidr(const model::Cidr& c) {
+  model::IpAddr a = c.addr;
+  int bits = a.family == 4 ? 32 : 128;
+  for (int i = 0; i < bits / 8; ++i) {
+    int keep = c.prefix - i * 8;  // bits of this byte inside the prefix
+    if (keep >= 8) continue;
+    a.bytes[i] &= keep <= 0 ? 0 : static_cast<uint8_t>(0xff << (8 - keep));
+  }
+  if (c.prefix == bits) return a.ToString();
+  return fmt::format("{}/{}", a.ToString(), c.prefix);
+}
+
+}  // namespace felix::rules

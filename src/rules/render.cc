@@ -1,0 +1,276 @@
+// Render: DesiredState + InterfaceResolution -> the whole `inet calico` Table.
+//
+// Verdict protocol (marks, as Felix 1.x; bits in match.h):
+//   policy/profile chain rule: allow  -> set ACCEPT bit, return
+//                              deny   -> drop
+//                              next-tier (policy)  -> set PASS bit, return
+//                              next-tier (profile) -> return
+//                              log    -> rate-limited log, continue
+//   endpoint chain: after each policy/profile jump, "ACCEPT bit set" clears
+//   both bits and returns: an endpoint chain returns only when policy allowed
+//   the packet, otherwise it drops (or accepts conntrack/failsafe traffic).
+//   Within a tier, later policies run only while PASS is clear; at the end of
+//   a tier, PASS clear -> drop. Dispatch chains reach endpoint chains with
+//   `goto` from a verdict map, so the endpoint chain's return lands in the
+//   base chain, which then accepts (policy accept) or runs the next check.
+//
+// Chain layout (filter priority 0 unless noted; P = each InterfacePrefix):
+//   cali-input:   [ACCEPT bit + ct untracked -> accept]
+//                 iifname "P*" goto cali-wl-to-host
+//                 jump cali-from-host                 (miss: accept)
+//   cali-wl-to-host: conntrack; ICMPv6 NDP/MLD, DHCP, DNS accept;
+//                 DROP: drop | RETURN/ACCEPT: jump cali-from-wl; accept
+//   cali-output:  [untracked accept]; oifname "P*" accept (host->workload is
+//                 not policed, spec §14); jump cali-to-host
+//   cali-forward: [untracked accept]; iifname "P*" jump cali-from-wl;
+//                 oifname "P*" jump cali-to-wl; iifname/oifname "P*" accept;
+//                 jump cali-from-host; jump cali-to-host
+//   cali-from-wl: iifname vmap @cali-fw-map -> goto cali-fw-<if>; drop
+//   cali-to-wl:   oifname vmap @cali-tw-map -> goto cali-tw-<if>; drop
+//   cali-from-host / cali-to-host: iifname/oifname vmap @cali-fh-map /
+//                 @cali-th-map -> goto cali-fh-<ep> (miss: return)
+//   cali-raw-prerouting / cali-raw-output (raw, -300): clear our bits;
+//                 jump cali-from-host-raw / cali-to-host-raw (vmaps
+//                 @cali-fhr-map / @cali-thr-map, host endpoints with
+//                 untracked policy only)
+// Host endpoints: by name -> both families; by expected IPs -> the
+// resolution's interfaces per family. An interface whose two families go to
+// different endpoints (or only one) maps to a split chain cali-fhs-<if>:
+// `meta nfproto ipv4 goto cali-fh-<A>` / `meta nfproto ipv6 goto …`; a family
+// without endpoint falls through (untouched). A name wins over IP
+// resolution; among equals the smallest endpoint id wins. Interfaces with a
+// workload prefix are never host endpoints.
+// DefaultEndpointToHostAction RETURN and ACCEPT both accept in our table
+// after the workload's outbound policy: "return to the host's other rules"
+// is what accepting in our own table means.
+#include <optional>
+
+#include "fmt/format.h"
+#include "rules/endpoint_chains.h"
+#include "rules/match.h"
+#include "rules/names.h"
+#include "rules/rules.h"
+
+namespace felix::rules {
+namespace {
+
+const std::string kUntrackedAccept =
+    fmt::format("meta mark & {} == {} ct state untracked accept", kAcceptMark, kAcceptMark);
+
+Chain BaseChain(const std::string& hook, int priority, std::vector<std::string> rules) {
+  return Chain{Hook{"filter", hook, priority, "accept"}, std::move(rules)};
+}
+
+Set VerdictMap() { return Set{"ifname", "verdict", {}, {}}; }
+
+bool HasWorkloadPrefix(const calc::DataplaneConfig& c, const std::string& iface) {
+  for (const auto& p : c.interface_prefixes) {
+    if (iface.starts_with(p)) return true;
+  }
+  return false;
+}
+
+// Interval-set elements of one family, with elements covered by another
+// element dropped (nft rejects overlapping intervals).
+std::map<std::string, std::string> SetElements(const std::set<model::Cidr>& members, int f) {
+  using U = unsigned __int128;
+  std::vector<std::pair<U, U>> ranges;  // [lo, hi], with the member
+  std::map<std::pair<U, U>, std::string> text;
+  const int bits = f == 4 ? 32 : 128;
+  for (const auto& c : members) {
+    if (c.addr.family != f) continue;
+    U v = 0;
+    for (int i = 0; i < bits / 8; ++i) v = (v << 8) | c.addr.bytes[i];
+    const int host = bits - c.prefix;
+    U span = host >= 128 ? ~U(0) : (U(1) << host) - 1;
+    U lo = v & ~span;
+    ranges.push_back({lo, lo | span});
+    text[{lo, lo | span}] = NftCidr(c);
+  }
+  std::sort(ranges.begin(), ranges.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second > b.second;
+  });
+  std::map<std::string, std::string> out;
+  std::optional<U> covered;  // highest address covered so far
+  for (const auto& r : ranges) {
+    if (covered && r.first <= *covered) continue;
+    out[text[r]] = "";
+    covered = r.second;
+  }
+  return out;
+}
+
+struct HostBinding {
+  std::optional<calc::HostEndpointId> v4, v6;
+};
+
+std::map<std::string, HostBinding> BindHostInterfaces(const DesiredState& s,
+                                                      const InterfaceResolution& r) {
+  std::map<std::string, HostBinding> b;
+  for (const auto& [id, ep] : s.host_endpoints) {
+    if (!ep.name || HasWorkloadPrefix(s.config, *ep.name)) continue;
+    auto& hb = b[*ep.name];
+    if (!hb.v4) hb.v4 = hb.v6 = id;
+  }
+  auto by_ip = [&](const auto& ifaces, bool v4) {
+    for (const auto& [id, names] : ifaces) {
+      auto it = s.host_endpoints.find(id);
+      if (it == s.host_endpoints.end() || it->second.name) continue;
+      for (const auto& n : names) {
+        if (HasWorkloadPrefix(s.config, n)) continue;
+        auto& slot = v4 ? b[n].v4 : b[n].v6;
+        if (!slot) slot = id;
+      }
+    }
+  };
+  by_ip(r.v4_ifaces, true);
+  by_ip(r.v6_ifaces, false);
+  return b;
+}
+
+// Fills a host dispatch map (kind "fh", "th", "fhr", "thr") for the bindings.
+void AddHostDispatch(Table& t, const std::map<std::string, HostBinding>& bindings,
+                     const std::string& kind, const std::set<calc::HostEndpointId>& eligible) {
+  Set& map = t.sets["cali-" + kind + "-map"];
+  for (const auto& [iface, hb] : bindings) {
+    auto v4 = hb.v4 && eligible.contains(*hb.v4) ? hb.v4 : std::nullopt;
+    auto v6 = hb.v6 && eligible.contains(*hb.v6) ? hb.v6 : std::nullopt;
+    if (!v4 && !v6) continue;
+    if (v4 == v6) {
+      map.elements[QuoteIface(iface)] = "goto " + HostChainName(kind, *v4);
+      continue;
+    }
+    const std::string split = SplitChainName(kind + "s", iface);
+    Chain& c = t.chains[split];
+    if (v4) c.rules.push_back("meta nfproto ipv4 goto " + HostChainName(kind, *v4));
+    if (v6) c.rules.push_back("meta nfproto ipv6 goto " + HostChainName(kind, *v6));
+    map.elements[QuoteIface(iface)] = "goto " + split;
+  }
+}
+
+void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
+  std::vector<std::string> input = {kUntrackedAccept}, output = {kUntrackedAccept},
+                           forward = {kUntrackedAccept}, forward_accept;
+  for (const auto& p : c.interface_prefixes) {
+    input.push_back(fmt::format("iifname {} goto cali-wl-to-host", QuoteIface(p, true)));
+    output.push_back(fmt::format("oifname {} accept", QuoteIface(p, true)));
+    forward.push_back(fmt::format("iifname {} jump cali-from-wl", QuoteIface(p, true)));
+    forward.push_back(fmt::format("oifname {} jump cali-to-wl", QuoteIface(p, true)));
+    forward_accept.push_back(fmt::format("iifname {} accept", QuoteIface(p, true)));
+    forward_accept.push_back(fmt::format("oifname {} accept", QuoteIface(p, true)));
+  }
+  forward.insert(forward.end(), forward_accept.begin(), forward_accept.end());
+  input.push_back("jump cali-from-host");
+  output.push_back("jump cali-to-host");
+  forward.push_back("jump cali-from-host");
+  forward.push_back("jump cali-to-host");
+  t.chains["cali-input"] = BaseChain("input", 0, input);
+  t.chains["cali-output"] = BaseChain("output", 0, output);
+  t.chains["cali-forward"] = BaseChain("forward", 0, forward);
+  const std::string clear =
+      fmt::format("meta mark & 0x03000000 != 0 meta mark set meta mark & {}", kClearBothMarks);
+  t.chains["cali-raw-prerouting"] =
+      BaseChain("prerouting", -300, {clear, "jump cali-from-host-raw"});
+  t.chains["cali-raw-output"] = BaseChain("output", -300, {clear, "jump cali-to-host-raw"});
+
+  std::vector<std::string> wl_to_host = {"ct state established,related accept",
+                                         "ct state invalid drop",
+                                         "icmpv6 type { 130, 131, 132, 133, 135, 136 } accept",
+                                         "meta nfproto ipv4 udp sport 68 udp dport 67 accept",
+                                         "meta nfproto ipv6 udp sport 546 udp dport 547 accept",
+                                         "udp dport 53 accept"};
+  if (c.default_endpoint_to_host_action == config::EndpointToHostAction::kDrop) {
+    wl_to_host.push_back("drop");
+  } else {
+    wl_to_host.push_back("jump cali-from-wl");
+    wl_to_host.push_back("accept");
+  }
+  t.chains["cali-wl-to-host"] = Chain{std::nullopt, wl_to_host};
+  t.chains["cali-from-wl"] = Chain{std::nullopt, {"iifname vmap @cali-fw-map", "drop"}};
+  t.chains["cali-to-wl"] = Chain{std::nullopt, {"oifname vmap @cali-tw-map", "drop"}};
+  t.chains["cali-from-host"] = Chain{std::nullopt, {"iifname vmap @cali-fh-map"}};
+  t.chains["cali-to-host"] = Chain{std::nullopt, {"oifname vmap @cali-th-map"}};
+  t.chains["cali-from-host-raw"] = Chain{std::nullopt, {"iifname vmap @cali-fhr-map"}};
+  t.chains["cali-to-host-raw"] = Chain{std::nullopt, {"oifname vmap @cali-thr-map"}};
+  for (const char* kind : {"fw", "tw", "fh", "th", "fhr", "thr"}) {
+    t.sets[fmt::format("cali-{}-map", kind)] = VerdictMap();
+  }
+  t.chains["cali-failsafe-in"] = Chain{std::nullopt, FailsafeRules(c, true, false)};
+  t.chains["cali-failsafe-out"] = Chain{std::nullopt, FailsafeRules(c, false, false)};
+  t.chains["cali-failsafe-in-raw"] = Chain{std::nullopt, FailsafeRules(c, true, true)};
+  t.chains["cali-failsafe-out-raw"] = Chain{std::nullopt, FailsafeRules(c, false, true)};
+}
+
+std::vector<std::string> RuleListRules(const std::vector<calc::Rule>& rules, bool in_profile) {
+  std::vector<std::string> out;
+  for (const auto& r : rules) {
+    for (auto& text : RenderRule(r, in_profile)) out.push_back(std::move(text));
+  }
+  return out;
+}
+
+}  // namespace
+
+Table Render(const DesiredState& s, const InterfaceResolution& r) {
+  Table t;
+  AddBaseChains(t, s.config);
+  for (const auto& [id, members] : s.ip_sets) {
+    for (int f : {4, 6}) {
+      t.sets[IpSetName(id, f)] = Set{
+          f == 4 ? "ipv4_addr" : "ipv6_addr", std::nullopt, {"interval"}, SetElements(members, f)};
+    }
+  }
+  for (const auto& [id, p] : s.policies) {
+    t.chains[PolicyChainName(id, true)] = Chain{std::nullopt, RuleListRules(p.inbound, false)};
+    t.chains[PolicyChainName(id, false)] = Chain{std::nullopt, RuleListRules(p.outbound, false)};
+  }
+  for (const auto& [id, p] : s.profiles) {
+    t.chains[ProfileChainName(id, true)] = Chain{std::nullopt, RuleListRules(p.inbound, true)};
+    t.chains[ProfileChainName(id, false)] = Chain{std::nullopt, RuleListRules(p.outbound, true)};
+  }
+  // Workload endpoints, by interface (the smallest id wins a shared name).
+  std::set<std::string> wl_ifaces;
+  for (const auto& [id, ep] : s.workload_endpoints) {
+    if (!wl_ifaces.insert(ep.name).second) continue;
+    const std::string fw = WorkloadChainName("fw", ep.name), tw = WorkloadChainName("tw", ep.name);
+    if (ep.active) {
+      t.chains[fw] =
+          Chain{std::nullopt, TrackedEndpointRules(s, ep.policy, false, std::nullopt, ep.mac)};
+      t.chains[tw] =
+          Chain{std::nullopt, TrackedEndpointRules(s, ep.policy, true, std::nullopt, std::nullopt)};
+    } else {
+      t.chains[fw] = Chain{std::nullopt, {"drop"}};
+      t.chains[tw] = Chain{std::nullopt, {"drop"}};
+    }
+    t.sets["cali-fw-map"].elements[QuoteIface(ep.name)] = "goto " + fw;
+    t.sets["cali-tw-map"].elements[QuoteIface(ep.name)] = "goto " + tw;
+  }
+  // Host endpoints: chains per endpoint, dispatch per interface.
+  auto bindings = BindHostInterfaces(s, r);
+  std::set<calc::HostEndpointId> all, untracked;
+  for (const auto& [iface, hb] : bindings) {
+    for (const auto& id : {hb.v4, hb.v6}) {
+      if (id) all.insert(*id);
+    }
+  }
+  for (const auto& id : all) {
+    const auto& ep = s.host_endpoints.at(id);
+    t.chains[HostChainName("fh", id)] = Chain{
+        std::nullopt, TrackedEndpointRules(s, ep.policy, true, "cali-failsafe-in", std::nullopt)};
+    t.chains[HostChainName("th", id)] = Chain{
+        std::nullopt, TrackedEndpointRules(s, ep.policy, false, "cali-failsafe-out", std::nullopt)};
+    if (ep.policy.untracked_tiers.empty()) continue;
+    untracked.insert(id);
+    t.chains[HostChainName("fhr", id)] =
+        Chain{std::nullopt, UntrackedEndpointRules(s, ep.policy, true, "cali-failsafe-in-raw")};
+    t.chains[HostChainName("thr", id)] =
+        Chain{std::nullopt, UntrackedEndpointRules(s, ep.policy, false, "cali-failsafe-out-raw")};
+  }
+  AddHostDispatch(t, bindings, "fh", all);
+  AddHostDispatch(t, bindings, "th", all);
+  AddHostDispatch(t, bindings, "fhr", untracked);
+  AddHostDispatch(t, bindings, "thr", untracked);
+  return t;
+}
+
+}  // namespace felix::rules

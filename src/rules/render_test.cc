@@ -1,0 +1,278 @@
+// Render tests: exact chain and map contents for every chain shape (base
+// chains, failsafe, tiers, next-tier, profiles incl. missing, workloads incl.
+// MAC and inactive, DefaultEndpointToHostAction, untracked, forward, IPv6
+// sets, IP-only host endpoints).
+#include <gtest/gtest.h>
+
+#include "rules/rules.h"
+#include "rules/test_util.h"
+
+namespace felix::rules {
+namespace {
+
+using namespace testing;  // NOLINT
+using Rules = std::vector<std::string>;
+
+const char kCt1[] = "ct state established,related accept";
+const char kCt2[] = "ct state invalid drop";
+const char kClear[] = "meta mark set meta mark & 0xfcffffff";
+const char kAllowed[] =
+    "meta mark & 0x01000000 == 0x01000000 meta mark set meta mark & 0xfcffffff return";
+const char kTierDrop[] = "meta mark & 0x02000000 == 0 drop";
+
+calc::HostEndpointUpdate NamedHost(const char* id, const char* iface, calc::EndpointPolicy p = {}) {
+  calc::HostEndpointUpdate h;
+  h.id = {id};
+  h.name = iface;
+  h.policy = std::move(p);
+  return h;
+}
+
+Rules ChainRules(const Table& t, const std::string& name) {
+  auto it = t.chains.find(name);
+  if (it == t.chains.end()) return {"<missing chain " + name + ">"};
+  return it->second.rules;
+}
+
+DesiredState WithPolicies() {
+  DesiredState s;
+  s.policies[{"t1", "a"}] = calc::ActivePolicyUpdate{{"t1", "a"}, {Allow()}, {}, false};
+  s.policies[{"t1", "b"}] = calc::ActivePolicyUpdate{{"t1", "b"}, {}, {}, false};
+  s.policies[{"t2", "c"}] = calc::ActivePolicyUpdate{{"t2", "c"}, {}, {}, false};
+  s.profiles["prof"] = calc::ActiveProfileUpdate{"prof", {Allow()}, {}};
+  return s;
+}
+
+TEST(RenderTest, BaseChainsAndDefaults) {
+  DesiredState s;
+  Table t = Render(s, {});
+  EXPECT_EQ(t.chains.at("cali-input").hook, (Hook{"filter", "input", 0, "accept"}));
+  EXPECT_EQ(t.chains.at("cali-raw-prerouting").hook,
+            (Hook{"filter", "prerouting", -300, "accept"}));
+  EXPECT_EQ(t.chains.at("cali-raw-output").hook, (Hook{"filter", "output", -300, "accept"}));
+  const std::string untracked = "meta mark & 0x01000000 == 0x01000000 ct state untracked accept";
+  EXPECT_EQ(ChainRules(t, "cali-input"),
+            (Rules{untracked, "iifname \"cali*\" goto cali-wl-to-host", "jump cali-from-host"}));
+  EXPECT_EQ(ChainRules(t, "cali-output"),
+            (Rules{untracked, "oifname \"cali*\" accept", "jump cali-to-host"}));
+  EXPECT_EQ(ChainRules(t, "cali-forward"),
+            (Rules{untracked, "iifname \"cali*\" jump cali-from-wl",
+                   "oifname \"cali*\" jump cali-to-wl", "iifname \"cali*\" accept",
+                   "oifname \"cali*\" accept", "jump cali-from-host", "jump cali-to-host"}));
+  EXPECT_EQ(ChainRules(t, "cali-from-wl"), (Rules{"iifname vmap @cali-fw-map", "drop"}));
+  EXPECT_EQ(ChainRules(t, "cali-to-host"), (Rules{"oifname vmap @cali-th-map"}));
+  EXPECT_EQ(ChainRules(t, "cali-raw-prerouting"),
+            (Rules{"meta mark & 0x03000000 != 0 meta mark set meta mark & 0xfcffffff",
+                   "jump cali-from-host-raw"}));
+  EXPECT_EQ(ChainRules(t, "cali-wl-to-host").back(), "drop");
+  EXPECT_TRUE(t.sets.at("cali-fw-map").elements.empty());
+  EXPECT_EQ(t.sets.at("cali-fw-map").data_type, "verdict");
+}
+
+TEST(RenderTest, DefaultEndpointToHostAction) {
+  struct Case {
+    const char* desc;
+    config::EndpointToHostAction action;
+    Rules tail;
+  };
+  const Case cases[] = {
+      {"DROP", config::EndpointToHostAction::kDrop, {"udp dport 53 accept", "drop"}},
+      {"RETURN",
+       config::EndpointToHostAction::kReturn,
+       {"udp dport 53 accept", "jump cali-from-wl", "accept"}},
+      {"ACCEPT",
+       config::EndpointToHostAction::kAccept,
+       {"udp dport 53 accept", "jump cali-from-wl", "accept"}},
+  };
+  for (const auto& c : cases) {
+    DesiredState s;
+    s.config.default_endpoint_to_host_action = c.action;
+    Rules want = {kCt1, kCt2, "icmpv6 type { 130, 131, 132, 133, 135, 136 } accept",
+                  "meta nfproto ipv4 udp sport 68 udp dport 67 accept",
+                  "meta nfproto ipv6 udp sport 546 udp dport 547 accept"};
+    want.insert(want.end(), c.tail.begin(), c.tail.end());
+    EXPECT_EQ(ChainRules(Render(s, {}), "cali-wl-to-host"), want) << c.desc;
+  }
+}
+
+TEST(RenderTest, SeveralInterfacePrefixes) {
+  DesiredState s;
+  s.config.interface_prefixes = {"cali", "tap"};
+  Table t = Render(s, {});
+  EXPECT_EQ(ChainRules(t, "cali-output"),
+            (Rules{"meta mark & 0x01000000 == 0x01000000 ct state untracked accept",
+                   "oifname \"cali*\" accept", "oifname \"tap*\" accept", "jump cali-to-host"}));
+}
+
+TEST(RenderTest, FailsafeChains) {
+  DesiredState s;
+  s.config.failsafe_inbound = {{config::Protocol::kTcp, "", 22},
+                               {config::Protocol::kTcp, "10.0.0.0/8", 2222}};
+  s.config.failsafe_outbound = {{config::Protocol::kUdp, "", 53},
+                                {config::Protocol::kTcp, "fd00::/8", 2379}};
+  Table t = Render(s, {});
+  EXPECT_EQ(ChainRules(t, "cali-failsafe-in"),
+            (Rules{"tcp dport 22 accept", "ip saddr 10.0.0.0/8 tcp dport 2222 accept"}));
+  EXPECT_EQ(ChainRules(t, "cali-failsafe-out"),
+            (Rules{"udp dport 53 accept", "ip6 daddr fd00::/8 tcp dport 2379 accept"}));
+  EXPECT_EQ(ChainRules(t, "cali-failsafe-in-raw"),
+            (Rules{"tcp dport 22 accept", "ip saddr 10.0.0.0/8 tcp dport 2222 accept",
+                   "udp sport 53 accept", "ip6 saddr fd00::/8 tcp sport 2379 accept"}));
+  EXPECT_EQ(ChainRules(t, "cali-failsafe-out-raw"),
+            (Rules{"udp dport 53 accept", "ip6 daddr fd00::/8 tcp dport 2379 accept",
+                   "tcp sport 22 accept", "ip daddr 10.0.0.0/8 tcp sport 2222 accept"}));
+}
+
+TEST(RenderTest, HostEndpointNoPolicyIsFailsafeThenDrop) {
+  DesiredState s;
+  s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0");
+  Table t = Render(s, {});
+  EXPECT_EQ(ChainRules(t, "cali-fh-ep"),
+            (Rules{kCt1, kCt2, "jump cali-failsafe-in", kClear, "drop"}));
+  EXPECT_EQ(ChainRules(t, "cali-th-ep"),
+            (Rules{kCt1, kCt2, "jump cali-failsafe-out", kClear, "drop"}));
+  EXPECT_EQ(t.sets.at("cali-fh-map").elements,
+            (std::map<std::string, std::string>{{"\"eth0\"", "goto cali-fh-ep"}}));
+  EXPECT_EQ(t.sets.at("cali-th-map").elements,
+            (std::map<std::string, std::string>{{"\"eth0\"", "goto cali-th-ep"}}));
+  EXPECT_TRUE(t.sets.at("cali-fhr-map").elements.empty());  // no untracked policy
+  EXPECT_FALSE(t.chains.contains("cali-fhr-ep"));
+}
+
+TEST(RenderTest, TiersNextTierAndProfiles) {
+  DesiredState s = WithPolicies();
+  calc::EndpointPolicy p;
+  p.tiers = {{"t1", {"a", "b"}}, {"t2", {"c"}}};
+  p.profile_ids = {"prof", "missing", "never-reached"};
+  s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
+  Table t = Render(s, {});
+  EXPECT_EQ(ChainRules(t, "cali-fh-ep"),
+            (Rules{kCt1, kCt2, "jump cali-failsafe-in", kClear,
+                   // tier t1
+                   "jump cali-pi-t1/a", kAllowed, "meta mark & 0x02000000 == 0 jump cali-pi-t1/b",
+                   kAllowed, kTierDrop,
+                   // tier t2
+                   "meta mark set meta mark & 0xfdffffff", "jump cali-pi-t2/c", kAllowed, kTierDrop,
+                   // profiles: prof, then the missing one drops
+                   "jump cali-pri-prof", kAllowed, "drop"}));
+  EXPECT_EQ(ChainRules(t, "cali-pi-t1/a"), (Rules{"meta mark set meta mark | 0x01000000 return"}));
+  EXPECT_EQ(ChainRules(t, "cali-po-t1/a"), Rules{});
+  EXPECT_EQ(ChainRules(t, "cali-pri-prof"), (Rules{"meta mark set meta mark | 0x01000000 return"}));
+  EXPECT_EQ(ChainRules(t, "cali-pro-prof"), Rules{});
+}
+
+TEST(RenderTest, InactivePolicySkippedInTier) {
+  DesiredState s = WithPolicies();
+  calc::EndpointPolicy p;
+  p.tiers = {{"t1", {"gone", "b"}}};
+  s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
+  EXPECT_EQ(ChainRules(Render(s, {}), "cali-th-ep"),
+            (Rules{kCt1, kCt2, "jump cali-failsafe-out", kClear, "jump cali-po-t1/b", kAllowed,
+                   kTierDrop, "drop"}));
+}
+
+TEST(RenderTest, WorkloadEndpoints) {
+  DesiredState s = WithPolicies();
+  calc::WorkloadEndpointUpdate w;
+  w.id = {"k8s", "pod", "eth0"};
+  w.name = "cali123";
+  w.active = true;
+  w.mac = "aa:bb:cc:dd:ee:ff";
+  w.policy.profile_ids = {"prof"};
+  s.workload_endpoints[w.id] = w;
+  calc::WorkloadEndpointUpdate off = w;
+  off.id.endpoint = "eth1";
+  off.name = "cali456";
+  off.active = false;
+  s.workload_endpoints[off.id] = off;
+  Table t = Render(s, {});
+  EXPECT_EQ(ChainRules(t, "cali-fw-cali123"),
+            (Rules{kCt1, kCt2, kClear, "ether saddr != aa:bb:cc:dd:ee:ff drop",
+                   "jump cali-pro-prof", kAllowed, "drop"}));
+  EXPECT_EQ(ChainRules(t, "cali-tw-cali123"),
+            (Rules{kCt1, kCt2, kClear, "jump cali-pri-prof", kAllowed, "drop"}));
+  EXPECT_EQ(ChainRules(t, "cali-fw-cali456"), Rules{"drop"});
+  EXPECT_EQ(ChainRules(t, "cali-tw-cali456"), Rules{"drop"});
+  EXPECT_EQ(t.sets.at("cali-fw-map").elements,
+            (std::map<std::string, std::string>{{"\"cali123\"", "goto cali-fw-cali123"},
+                                                {"\"cali456\"", "goto cali-fw-cali456"}}));
+  EXPECT_EQ(t.sets.at("cali-tw-map").elements.at("\"cali123\""), "goto cali-tw-cali123");
+}
+
+TEST(RenderTest, UntrackedPolicy) {
+  DesiredState s = WithPolicies();
+  s.policies[{"u", "raw"}] = calc::ActivePolicyUpdate{{"u", "raw"}, {Allow()}, {}, true};
+  calc::EndpointPolicy p;
+  p.untracked_tiers = {{"u", {"raw"}}};
+  s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
+  Table t = Render(s, {});
+  const std::string notrack = "meta mark & 0x01000000 == 0x01000000 notrack accept";
+  EXPECT_EQ(ChainRules(t, "cali-fhr-ep"),
+            (Rules{"jump cali-failsafe-in-raw", kClear, "jump cali-pi-u/raw", notrack}));
+  EXPECT_EQ(ChainRules(t, "cali-thr-ep"),
+            (Rules{"jump cali-failsafe-out-raw", kClear, "jump cali-po-u/raw", notrack}));
+  EXPECT_EQ(t.sets.at("cali-fhr-map").elements.at("\"eth0\""), "goto cali-fhr-ep");
+  EXPECT_EQ(t.sets.at("cali-thr-map").elements.at("\"eth0\""), "goto cali-thr-ep");
+  // The tracked chain has no tiers: failsafe then drop.
+  EXPECT_EQ(ChainRules(t, "cali-fh-ep"),
+            (Rules{kCt1, kCt2, "jump cali-failsafe-in", kClear, "drop"}));
+}
+
+TEST(RenderTest, HostEndpointResolution) {
+  DesiredState s;
+  calc::HostEndpointUpdate a;  // IP-only, v4 on eth1 and eth2, v6 on eth2
+  a.id = {"a"};
+  s.host_endpoints[a.id] = a;
+  calc::HostEndpointUpdate b = a;  // IP-only, v6 on eth1
+  b.id = {"b"};
+  s.host_endpoints[b.id] = b;
+  s.host_endpoints[{"named"}] = NamedHost("named", "eth3");
+  s.host_endpoints[{"wl"}] = NamedHost("wl", "cali9");  // workload prefix: ignored
+  InterfaceResolution r;
+  r.v4_ifaces[{"a"}] = {"eth1", "eth2", "cali1"};
+  r.v6_ifaces[{"a"}] = {"eth2", "eth3"};  // eth3: the named endpoint wins
+  r.v6_ifaces[{"b"}] = {"eth1"};
+  r.v4_ifaces[{"named"}] = {"eth9"};  // named endpoints ignore resolution
+  Table t = Render(s, r);
+  EXPECT_EQ(t.sets.at("cali-fh-map").elements,
+            (std::map<std::string, std::string>{{"\"eth1\"", "goto cali-fhs-eth1"},
+                                                {"\"eth2\"", "goto cali-fh-a"},
+                                                {"\"eth3\"", "goto cali-fh-named"}}));
+  EXPECT_EQ(ChainRules(t, "cali-fhs-eth1"),
+            (Rules{"meta nfproto ipv4 goto cali-fh-a", "meta nfproto ipv6 goto cali-fh-b"}));
+  EXPECT_EQ(ChainRules(t, "cali-ths-eth1"),
+            (Rules{"meta nfproto ipv4 goto cali-th-a", "meta nfproto ipv6 goto cali-th-b"}));
+  EXPECT_FALSE(t.chains.contains("cali-fh-wl"));
+
+  // v4 only: IPv6 traffic on eth1 falls through the split chain.
+  r.v6_ifaces.clear();
+  t = Render(s, r);
+  EXPECT_EQ(ChainRules(t, "cali-fhs-eth1"), (Rules{"meta nfproto ipv4 goto cali-fh-a"}));
+  EXPECT_EQ(t.sets.at("cali-fh-map").elements.at("\"eth2\""), "goto cali-fhs-eth2");
+  EXPECT_FALSE(t.chains.contains("cali-fh-b"));  // b resolves nowhere
+}
+
+TEST(RenderTest, IpSetsPerFamilyWithOverlapsDropped) {
+  DesiredState s;
+  s.ip_sets["s:x"] = {C("10.0.0.0/24"), C("10.0.0.5/32"), C("10.0.1.1/32"),
+                      C("fd00::/64"),   C("fd00::1/128"), C("fd01::1/128")};
+  s.ip_sets["t"] = {};
+  Table t = Render(s, {});
+  const std::string n4 = IpSetName("s:x", 4), n6 = IpSetName("s:x", 6);
+  EXPECT_EQ(
+      t.sets.at(n4),
+      (Set{"ipv4_addr", std::nullopt, {"interval"}, {{"10.0.0.0/24", ""}, {"10.0.1.1", ""}}}));
+  EXPECT_EQ(t.sets.at(n6),
+            (Set{"ipv6_addr", std::nullopt, {"interval"}, {{"fd00::/64", ""}, {"fd01::1", ""}}}));
+  EXPECT_TRUE(t.sets.at("cali4-t").elements.empty());
+  EXPECT_TRUE(t.sets.at("cali6-t").elements.empty());
+}
+
+TEST(RenderTest, Deterministic) {
+  DesiredState s = WithPolicies();
+  s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0");
+  EXPECT_EQ(ToNftScript(Render(s, {})), ToNftScript(Render(s, {})));
+}
+
+}  // namespace
+}  // namespace felix::rules
