@@ -5,15 +5,11 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "base/overloaded.h"
 #include "base/strings.h"
 
 namespace felix::calc::testing {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 std::string CidrList(const std::vector<model::Cidr>& v) {
   std::vector<std::string> parts;

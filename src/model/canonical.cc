@@ -5,19 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/overloaded.h"
 #include "model/model.h"
 
 namespace felix::model {
 namespace {
 
 using nlohmann::json;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;  // needed by clang < 17
 
 json OrderJson(const std::optional<double>& order) {
   if (!order) return "default";

@@ -2,6 +2,7 @@
 // the depth limit, and the WARNING line logged for a rejected value.
 #include <fmt/format.h>
 
+#include "base/overloaded.h"
 #include "base/strings.h"
 #include "model/validate.h"
 
@@ -15,13 +16,6 @@ Json ParseOrNone(std::string_view raw) {
   auto j = internal::ParseJson(raw, kMaxJsonDepth);
   return j ? std::move(*j) : Json();
 }
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;  // needed by clang < 17
 
 }  // namespace
 

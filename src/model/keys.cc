@@ -23,6 +23,8 @@
 #include <array>
 #include <vector>
 
+#include "base/overloaded.h"
+
 namespace felix::model {
 namespace {
 
@@ -86,13 +88,6 @@ std::optional<Key> ParsePolicyKey(const std::vector<std::string_view>& s) {
   }
   return std::nullopt;
 }
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 }  // namespace
 

@@ -41,12 +41,19 @@ void AddTiers(std::vector<std::string>& out, const DesiredState& s,
 
 }  // namespace
 
+const char kNdpAccept[] = "icmpv6 type { 133, 134, 135, 136 } accept";
+
 std::vector<std::string> TrackedEndpointRules(const DesiredState& s, const calc::EndpointPolicy& p,
                                               bool inbound,
                                               const std::optional<std::string>& failsafe_chain,
                                               const std::optional<std::string>& mac) {
   std::vector<std::string> out = {"ct state established,related accept", "ct state invalid drop"};
-  if (failsafe_chain) out.push_back("jump " + *failsafe_chain);
+  if (failsafe_chain) {
+    // Host endpoints: IPv6 neighbour discovery (RS, RA, NS, NA) before any
+    // policy, or no IPv6 traffic could reach the interface at all.
+    out.push_back(kNdpAccept);
+    out.push_back("jump " + *failsafe_chain);
+  }
   out.push_back(fmt::format("meta mark set meta mark & {}", kClearBothMarks));
   if (mac) out.push_back(fmt::format("ether saddr != {} drop", *mac));
   AddTiers(out, s, p.tiers, inbound, Allowed(), fmt::format("meta mark & {} == 0 drop", kPassMark));

@@ -11,9 +11,15 @@
 
 namespace felix::rules {
 
-// A tracked (filter) endpoint chain: conntrack, failsafe jump (when
-// `failsafe_chain` is set), mark reset, MAC check (when `mac` is set), tiers,
-// profiles, final drop. `inbound` selects the policies' inbound rules.
+// Accepts IPv6 neighbour discovery; first after conntrack in host endpoint
+// chains.
+extern const char kNdpAccept[];
+
+// A tracked (filter) endpoint chain: conntrack, for host endpoints (when
+// `failsafe_chain` is set) NDP and the failsafe jump, mark reset, MAC check
+// (when `mac` is set), tiers, profiles, final drop. `inbound` selects the
+// policies' inbound rules.
+
 std::vector<std::string> TrackedEndpointRules(const DesiredState& s, const calc::EndpointPolicy& p,
                                               bool inbound,
                                               const std::optional<std::string>& failsafe_chain,

@@ -15,6 +15,7 @@ using Rules = std::vector<std::string>;
 
 const char kCt1[] = "ct state established,related accept";
 const char kCt2[] = "ct state invalid drop";
+const char kNdp[] = "icmpv6 type { 133, 134, 135, 136 } accept";
 const char kClear[] = "meta mark set meta mark & 0xfcffffff";
 const char kAllowed[] =
     "meta mark & 0x01000000 == 0x01000000 meta mark set meta mark & 0xfcffffff return";
@@ -128,9 +129,9 @@ TEST(RenderTest, HostEndpointNoPolicyIsFailsafeThenDrop) {
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0");
   Table t = Render(s, {});
   EXPECT_EQ(ChainRules(t, "cali-fh-ep"),
-            (Rules{kCt1, kCt2, "jump cali-failsafe-in", kClear, "drop"}));
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "drop"}));
   EXPECT_EQ(ChainRules(t, "cali-th-ep"),
-            (Rules{kCt1, kCt2, "jump cali-failsafe-out", kClear, "drop"}));
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, "drop"}));
   EXPECT_EQ(t.sets.at("cali-fh-map").elements,
             (std::map<std::string, std::string>{{"\"eth0\"", "goto cali-fh-ep"}}));
   EXPECT_EQ(t.sets.at("cali-th-map").elements,
@@ -147,7 +148,7 @@ TEST(RenderTest, TiersNextTierAndProfiles) {
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
   Table t = Render(s, {});
   EXPECT_EQ(ChainRules(t, "cali-fh-ep"),
-            (Rules{kCt1, kCt2, "jump cali-failsafe-in", kClear,
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear,
                    // tier t1
                    "jump cali-pi-t1/a", kAllowed, "meta mark & 0x02000000 == 0 jump cali-pi-t1/b",
                    kAllowed, kTierDrop,
@@ -167,7 +168,7 @@ TEST(RenderTest, InactivePolicySkippedInTier) {
   p.tiers = {{"t1", {"gone", "b"}}};
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
   EXPECT_EQ(ChainRules(Render(s, {}), "cali-th-ep"),
-            (Rules{kCt1, kCt2, "jump cali-failsafe-out", kClear, "jump cali-po-t1/b", kAllowed,
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, "jump cali-po-t1/b", kAllowed,
                    kTierDrop, "drop"}));
 }
 
@@ -215,7 +216,7 @@ TEST(RenderTest, UntrackedPolicy) {
   EXPECT_EQ(t.sets.at("cali-thr-map").elements.at("\"eth0\""), "goto cali-thr-ep");
   // The tracked chain has no tiers: failsafe then drop.
   EXPECT_EQ(ChainRules(t, "cali-fh-ep"),
-            (Rules{kCt1, kCt2, "jump cali-failsafe-in", kClear, "drop"}));
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "drop"}));
 }
 
 TEST(RenderTest, HostEndpointResolution) {

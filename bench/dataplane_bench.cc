@@ -1,0 +1,198 @@
+// Dataplane benchmarks (root; each runs in a throwaway network namespace):
+// apply latency of one set element change and of one policy change with
+// 1,000 policies and 10,000 set members programmed, beside the same change
+// applied with `nft -f` from a file (the floor); full program time for 200
+// local endpoints with 2,000 policies. Figures in docs/performance.md.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <benchmark/benchmark.h>
+
+#include "dataplane/dataplane.h"
+#include "dataplane/netns.h"
+
+namespace felix::dataplane {
+namespace {
+
+// Records the last successful script, forwarding to libnftables.
+class TeeBackend : public NftBackend {
+ public:
+  explicit TeeBackend(std::unique_ptr<NftBackend> real) : real_(std::move(real)) {}
+  Status Run(const std::string& script) override {
+    Status st = real_->Run(script);
+    if (st.ok()) last = script;
+    return st;
+  }
+  Result<std::string> ListTable() override { return real_->ListTable(); }
+  std::string last;
+
+ private:
+  std::unique_ptr<NftBackend> real_;
+};
+
+model::Cidr Member(int i) {
+  return *model::ParseCidr(fmt::format("10.{}.{}.{}/32", 100 + i / 65536, (i / 256) % 256, i % 256),
+                           4);
+}
+
+calc::ActivePolicyUpdate Policy(int i, int port) {
+  calc::ActivePolicyUpdate p;
+  p.id = {"default", fmt::format("pol-{:05}", i)};
+  for (int r = 0; r < 3; ++r) {
+    calc::Rule rule;
+    rule.match.protocol = "tcp";
+    rule.match.dst_ports = std::vector<model::PortRange>{{port + r, port + r}};
+    rule.match.src_ip_set_ids = {fmt::format("set-{}", i % 100)};
+    p.inbound.push_back(rule);
+  }
+  calc::Rule out;
+  out.match.protocol = "udp";
+  p.outbound = {out};
+  return p;
+}
+
+// Sets: 100 sets of `members / 100` members; `policies` policies; `endpoints`
+// named host endpoints, each with `per_endpoint` policies.
+std::vector<calc::Message> Snapshot(int members, int policies, int endpoints, int per_endpoint) {
+  std::vector<calc::Message> msgs;
+  for (int s = 0; s < 100; ++s) {
+    calc::IpSetUpdate u{fmt::format("set-{}", s), {}};
+    for (int m = s; m < members; m += 100) u.members.push_back(Member(m));
+    std::sort(u.members.begin(), u.members.end());
+    msgs.push_back(u);
+  }
+  for (int i = 0; i < policies; ++i) msgs.push_back(Policy(i, 1000));
+  for (int e = 0; e < endpoints; ++e) {
+    calc::HostEndpointUpdate h;
+    h.id.endpoint = fmt::format("ep-{}", e);
+    h.name = fmt::format("eth{}", e);
+    calc::TierInfo tier{"default", {}};
+    for (int k = 0; k < per_endpoint; ++k) {
+      tier.policies.push_back(fmt::format("pol-{:05}", (e * per_endpoint + k) % policies));
+    }
+    h.policy.tiers = {tier};
+    msgs.push_back(h);
+  }
+  msgs.push_back(calc::InSync{});
+  return msgs;
+}
+
+// A namespace entered by this thread for the benchmark's lifetime.
+struct Env {
+  NetnsSandbox sb;
+  std::unique_ptr<TeeBackend> backend;
+  std::unique_ptr<Dataplane> dp;
+  bool ok = false;
+  explicit Env(benchmark::State& state) {
+    if (geteuid() != 0) {
+      state.SkipWithError("dataplane benchmarks need root (network namespaces)");
+      return;
+    }
+    if (!sb.Add("bench").ok() || !sb.Enter("bench").ok()) {
+      state.SkipWithError("cannot create or enter a network namespace");
+      return;
+    }
+    auto real = MakeLibNftablesBackend();
+    if (!real.ok()) {
+      state.SkipWithError(real.status().message().c_str());
+      return;
+    }
+    backend = std::make_unique<TeeBackend>(std::move(*real));
+    dp = std::make_unique<Dataplane>(*backend, RealClock());
+    ok = true;
+  }
+  bool Program(const std::vector<calc::Message>& msgs, benchmark::State& state) {
+    for (const auto& m : msgs) dp->OnUpdate(m);
+    Status st = dp->Apply();
+    if (!st.ok()) state.SkipWithError(st.message().c_str());
+    return st.ok();
+  }
+};
+
+// Runs `nft -f` on a script file (the floor: one nft process per change).
+bool NftFile(const std::string& script) {
+  const std::string path = fmt::format("/tmp/felix-bench-{}.nft", getpid());
+  std::ofstream(path) << script;
+  return Sh("nft -f " + path) == 0;
+}
+
+void BM_ApplyOneSetElement(benchmark::State& state) {
+  Env env(state);
+  if (!env.ok || !env.Program(Snapshot(10'000, 1'000, 10, 100), state)) return;
+  const model::Cidr extra = *model::ParseCidr("10.250.0.1/32", 4);
+  bool add = true;
+  for (auto _ : state) {
+    calc::IpSetDeltaUpdate d{"set-7", {}, {}};
+    (add ? d.added : d.removed).push_back(extra);
+    add = !add;
+    env.dp->OnUpdate(d);
+    if (!env.dp->Apply().ok()) state.SkipWithError("apply failed");
+  }
+  state.SetLabel(env.backend->last.substr(0, 60));
+}
+BENCHMARK(BM_ApplyOneSetElement)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(200);
+
+void BM_NftFileOneSetElement(benchmark::State& state) {
+  Env env(state);
+  if (!env.ok || !env.Program(Snapshot(10'000, 1'000, 10, 100), state)) return;
+  const std::string set = rules::IpSetName("set-7", 4);
+  bool add = true;
+  for (auto _ : state) {
+    std::string script =
+        fmt::format("{} element inet calico {} {{ 10.250.0.1 }}\n", add ? "add" : "delete", set);
+    add = !add;
+    if (!NftFile(script)) state.SkipWithError("nft -f failed");
+  }
+}
+BENCHMARK(BM_NftFileOneSetElement)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(200);
+
+void BM_ApplyOnePolicyChange(benchmark::State& state) {
+  Env env(state);
+  if (!env.ok || !env.Program(Snapshot(10'000, 1'000, 10, 100), state)) return;
+  int port = 2000;
+  for (auto _ : state) {
+    env.dp->OnUpdate(Policy(42, port++));
+    if (!env.dp->Apply().ok()) state.SkipWithError("apply failed");
+  }
+}
+BENCHMARK(BM_ApplyOnePolicyChange)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(200);
+
+void BM_NftFileOnePolicyChange(benchmark::State& state) {
+  Env env(state);
+  if (!env.ok || !env.Program(Snapshot(10'000, 1'000, 10, 100), state)) return;
+  // The same scripts the driver sends, replayed through `nft -f`.
+  std::vector<std::string> scripts;
+  for (int port : {2000, 3000}) {
+    env.dp->OnUpdate(Policy(42, port));
+    if (!env.dp->Apply().ok()) state.SkipWithError("apply failed");
+    scripts.push_back(env.backend->last);
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    if (!NftFile(scripts[i++ % 2])) state.SkipWithError("nft -f failed");
+  }
+}
+BENCHMARK(BM_NftFileOnePolicyChange)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(200);
+
+void BM_FullProgram200Endpoints2000Policies(benchmark::State& state) {
+  const std::vector<calc::Message> msgs = Snapshot(10'000, 2'000, 200, 10);
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto env = std::make_unique<Env>(state);
+    if (!env->ok) return;
+    state.ResumeTiming();
+    if (!env->Program(msgs, state)) return;
+    state.PauseTiming();
+    env.reset();  // namespace teardown is not timed
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_FullProgram200Endpoints2000Policies)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(5);
+
+}  // namespace
+}  // namespace felix::dataplane

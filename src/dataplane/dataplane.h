@@ -1,0 +1,181 @@
+// Public header of the dataplane layer: the kernel side of Felix++. It turns
+// the rules layer's desired Table into nftables state through one atomic
+// transaction per apply, watches interfaces over netlink, and repairs drift.
+//
+// Ownership rule (STYLE 14): everything we create lives in our own table
+// `inet calico`; every chain and set in it is ours (names start with "cali").
+// Nothing outside that table is ever read or written. Until the first in-sync
+// apply nothing is programmed and a previous agent's table stays as it is;
+// the first in-sync apply replaces the whole table in one transaction (the
+// sweep). Nothing is flushed on exit.
+//
+// Seams (STYLE 3): NftBackend (libnftables in-process) and InterfaceMonitor
+// (netlink); fakes for both are in dataplane/testing.h.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/base.h"
+#include "calc/messages.h"
+#include "rules/ir.h"
+#include "rules/rules.h"
+
+namespace felix::dataplane {
+
+// ---------------------------------------------------------------------------
+// Kernel seam: nftables.
+
+// Runs nft scripts and reads our table back. Not thread-safe; owned by the
+// loop thread.
+class NftBackend {
+ public:
+  virtual ~NftBackend() = default;
+  // Runs `script` as ONE atomic transaction; on failure nothing changed and
+  // the Status carries nft's error text.
+  virtual Status Run(const std::string& script) = 0;
+  // `list table inet calico` as nft JSON; NotFound when the table is absent.
+  virtual Result<std::string> ListTable() = 0;
+};
+
+// libnftables in the caller's current network namespace (the context's
+// netlink socket belongs to the namespace of the thread creating it).
+Result<std::unique_ptr<NftBackend>> MakeLibNftablesBackend();
+
+// ---------------------------------------------------------------------------
+// Diffing two Tables (pure).
+
+// The nft script that turns `programmed` into `desired` with the fewest
+// changes: set/map elements added and deleted one by one, new and removed
+// sets/maps, chains whose rules changed flushed and refilled, new chains added
+// before anything references them, removed chains deleted after every
+// reference is gone. Empty when the tables are equal. If a set's type or a
+// base chain's hook changed, returns FullReplaceScript(desired).
+std::string Diff(const rules::Table& programmed, const rules::Table& desired);
+
+// One transaction that replaces whatever `inet calico` holds (or creates it):
+// "add table", "delete table", then every object of `desired`.
+std::string FullReplaceScript(const rules::Table& desired);
+
+// What a kernel listing must show for a Table: chain -> rule count, set ->
+// element count. Used to detect drift without parsing rule text.
+struct TableShape {
+  std::map<std::string, size_t> chain_rules;
+  std::map<std::string, size_t> set_elements;
+  friend bool operator==(const TableShape&, const TableShape&) = default;
+};
+TableShape ShapeOf(const rules::Table& t);
+// Parses `nft -j list table` output; InvalidArgument on malformed JSON.
+Result<TableShape> ShapeFromNftJson(const std::string& json);
+// Human-readable differences ("missing chain cali-fw-eth0", "chain X has 3
+// rules, expected 5", ...), empty when equal.
+std::vector<std::string> DescribeDrift(const TableShape& expected, const TableShape& actual);
+
+// ---------------------------------------------------------------------------
+// Kernel seam: interfaces and their addresses (netlink).
+
+// Interface name (with any "@parent" suffix stripped) -> its addresses.
+using InterfaceAddrs = std::map<std::string, std::set<model::IpAddr>>;
+
+// An event-driven view of the host's interfaces. The daemon loop polls fd()
+// and calls ReadEvents() when it is readable; no polling of the kernel.
+class InterfaceMonitor {
+ public:
+  virtual ~InterfaceMonitor() = default;
+  // Readable when events are pending (-1 for fakes that need no polling).
+  virtual int fd() const = 0;
+  // Consumes pending events without blocking; true if Interfaces() changed.
+  virtual Result<bool> ReadEvents() = 0;
+  virtual const InterfaceAddrs& Interfaces() const = 0;
+};
+
+// A NETLINK_ROUTE monitor (links, IPv4 and IPv6 addresses) in the caller's
+// current network namespace; dumps the current state before returning.
+Result<std::unique_ptr<InterfaceMonitor>> MakeNetlinkInterfaceMonitor();
+
+// Spec §18.6: host endpoints without `name` resolve to the interfaces that
+// carry one of their expected addresses, per family. Endpoints are taken in
+// id order; an interface already claimed by another IP-matched endpoint is
+// skipped with a warning (appended to `warnings`, also logged); interfaces
+// starting with one of `prefixes` are ignored.
+rules::InterfaceResolution ResolveInterfaces(
+    const std::map<calc::HostEndpointId, calc::HostEndpointUpdate>& endpoints,
+    const InterfaceAddrs& interfaces, const std::vector<std::string>& prefixes,
+    std::vector<std::string>* warnings = nullptr);
+
+// ---------------------------------------------------------------------------
+// The driver.
+
+struct DataplaneOptions {
+  // NftablesRefreshInterval: how often the table is read back and repaired.
+  // Zero disables periodic refresh.
+  std::chrono::seconds refresh_interval{90};
+  // Retry back-off after a failed transaction: doubles from min to max.
+  std::chrono::milliseconds retry_min{100};
+  std::chrono::milliseconds retry_max{30'000};
+};
+
+struct Health {
+  bool ok = true;
+  std::string last_error;  // nft's text of the last failure, "" when ok
+  friend bool operator==(const Health&, const Health&) = default;
+};
+
+// Owns the desired state and what was programmed; applies the difference.
+// Contract: OnUpdate/OnInterfaces only queue (no kernel I/O); Apply() does
+// all kernel work, as one transaction. The daemon loop calls Apply() when its
+// queue is drained and Dirty() (bursts coalesce), and again no later than
+// NextDeadline() (retry and refresh). Single-threaded: the loop thread only.
+class Dataplane {
+ public:
+  Dataplane(NftBackend& backend, Clock& clock, DataplaneOptions options = {});
+
+  void OnUpdate(const calc::Message& m);
+  // New interface snapshot from the monitor; re-resolves IP-only endpoints.
+  void OnInterfaces(const InterfaceAddrs& interfaces);
+
+  // True if Apply() has work: queued changes (once in sync), a retry, or a
+  // due refresh.
+  bool Dirty() const;
+  // When Apply() must run next even without new messages (retry back-off or
+  // refresh); nullopt if nothing is scheduled.
+  std::optional<Clock::time_point> NextDeadline() const;
+  // Programs the queued changes as one transaction (nothing before the first
+  // InSync), runs a due refresh; a failure keeps the work dirty and schedules
+  // a retry. Returns the transaction's status (ok if nothing to do).
+  Status Apply();
+  // On-demand refresh: reads the table back and, on drift, reprograms it in
+  // one transaction, logging what was repaired.
+  Status Refresh();
+
+  Health health() const { return health_; }
+  const rules::InterfaceResolution& resolution() const { return resolution_; }
+  // What we believe the kernel holds (empty before the first program).
+  const rules::Table& programmed() const { return programmed_; }
+
+ private:
+  Status Program();
+
+  NftBackend& backend_;
+  Clock& clock_;
+  const DataplaneOptions options_;
+
+  rules::DesiredState desired_;
+  InterfaceAddrs interfaces_;
+  rules::InterfaceResolution resolution_;
+  bool dirty_ = false;             // desired changed since the last program
+  bool need_full_replace_ = true;  // first program, or after a failure/drift
+  bool programmed_once_ = false;   // programmed_ reflects a successful program
+  rules::Table programmed_;
+  Health health_;
+  std::optional<Clock::time_point> retry_at_;
+  std::chrono::milliseconds backoff_{0};
+  std::optional<Clock::time_point> refresh_at_;
+};
+
+}  // namespace felix::dataplane
