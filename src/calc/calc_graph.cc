@@ -21,8 +21,10 @@
 //   Flush: EventSequencer asks this Impl (its Source) for each dirty object:
 //     IpSetIndex::TakePending, TranslateRules (rule scanner), ResolveTiers
 //     (policy resolver) ──▶ MessageSink in the order of messages.h.
+#include <initializer_list>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -68,8 +70,23 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
     std::visit([&](const auto& k) { Handle(k, value); }, key);
   }
 
+  // The parts joined with '\n' (which no key part contains), in one allocation.
+  static std::string JoinKey(std::initializer_list<std::string_view> parts) {
+    size_t n = parts.size();
+    for (std::string_view p : parts) n += p.size();
+    std::string out;
+    out.reserve(n);
+    bool first = true;
+    for (std::string_view p : parts) {
+      if (!first) out += '\n';
+      out += p;
+      first = false;
+    }
+    return out;
+  }
+
   void Handle(const model::HostEndpointKey& k, const std::optional<model::Value>& v) {
-    std::string key = "h\n" + k.hostname + "\n" + k.endpoint;
+    std::string key = JoinKey({"h", k.hostname, k.endpoint});
     const model::HostEndpoint* ep = As<model::HostEndpoint>(v);
     bool local = k.hostname == hostname;  // the local endpoint filter
     if (!ep) return RemoveEndpoint(key);
@@ -86,8 +103,7 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
   }
 
   void Handle(const model::WorkloadEndpointKey& k, const std::optional<model::Value>& v) {
-    std::string key =
-        "w\n" + k.hostname + "\n" + k.orchestrator + "\n" + k.workload + "\n" + k.endpoint;
+    std::string key = JoinKey({"w", k.hostname, k.orchestrator, k.workload, k.endpoint});
     const model::WorkloadEndpoint* ep = As<model::WorkloadEndpoint>(v);
     bool local = k.hostname == hostname;  // the local endpoint filter
     if (!ep) return RemoveEndpoint(key);

@@ -11,30 +11,21 @@ IpSetIndex::IpSetIndex(Interner& strings) : labels_(strings, *this) {}
 
 IpSetIndex::~IpSetIndex() = default;
 
-std::string IpSetIndex::Key(const model::Cidr& c) const {
-  size_t n = c.addr.family == 4 ? 4 : 16;
-  std::string k(2 + n, '\0');
-  k[0] = static_cast<char>(c.addr.family);
-  k[1] = static_cast<char>(c.prefix);
-  std::memcpy(k.data() + 2, c.addr.bytes.data(), n);
-  return k;
+size_t IpSetIndex::CidrHash::operator()(const model::Cidr& c) const {
+  uint64_t a, b;
+  std::memcpy(&a, c.addr.bytes.data(), 8);
+  std::memcpy(&b, c.addr.bytes.data() + 8, 8);
+  uint64_t h =
+      a * 0x9E3779B97F4A7C15ull ^ (b + static_cast<uint64_t>(c.prefix << 8 | c.addr.family));
+  h ^= h >> 33;  // murmur3 finalizer: spreads into the low bits probing uses
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
 }
 
-model::Cidr IpSetIndex::CidrOf(uint32_t ip) const {
-  const std::string& k = ips_.Str(ip);
-  model::Cidr c;
-  c.addr.family = static_cast<uint8_t>(k[0]);
-  c.prefix = static_cast<uint8_t>(k[1]);
-  std::memcpy(c.addr.bytes.data(), k.data() + 2, k.size() - 2);
-  return c;
-}
-
-std::vector<model::Cidr> IpSetIndex::Sorted(const std::unordered_set<uint32_t>& ips) const {
-  std::vector<model::Cidr> out;
-  out.reserve(ips.size());
-  for (uint32_t ip : ips) out.push_back(CidrOf(ip));
-  std::sort(out.begin(), out.end());
-  return out;
+void IpSetIndex::MarkDirty(const Set& set) {
+  dirty_.insert(static_cast<uint32_t>(&set - sets_.data()));
 }
 
 void IpSetIndex::SetProfileLabels(const std::string& profile, const model::Labels* labels) {
@@ -51,14 +42,20 @@ void IpSetIndex::UpdateEndpoint(uint32_t endpoint, const model::Labels& labels,
   if (endpoint_ips_.size() <= endpoint) endpoint_ips_.resize(endpoint + 1);
   std::vector<uint32_t> now;
   now.reserve(ips.size());
-  for (const model::Cidr& c : ips) now.push_back(ips_.Ref(Key(c)));
-  std::sort(now.begin(), now.end());
-  now.erase(std::unique(now.begin(), now.end()), now.end());  // dedupe (drop extra refs below)
-  // Re-reference after dedupe so each kept id holds exactly one reference.
-  for (uint32_t ip : now) ips_.Ref(ip);
-  for (const model::Cidr& c : ips) ips_.Unref(ips_.Find(Key(c)));
+  for (model::Cidr c : ips) {
+    if (c.addr.family == 4) std::fill(c.addr.bytes.begin() + 4, c.addr.bytes.end(), 0);
+    now.push_back(ips_.Ref(c));
+  }
+  if (now.size() > 1) {  // dedupe, dropping the extra references
+    std::sort(now.begin(), now.end());
+    for (size_t i = 1; i < now.size(); ++i) {
+      if (now[i] == now[i - 1]) ips_.Unref(now[i]);
+    }
+    now.erase(std::unique(now.begin(), now.end()), now.end());
+  }
   std::vector<uint32_t> before = std::move(endpoint_ips_[endpoint]);
   endpoint_ips_[endpoint] = now;
+  endpoint_ips_[endpoint].shrink_to_fit();
   if (before != now) {
     for (uint32_t m : labels_.MatchesOf(endpoint)) {
       Set& set = sets_[m];
@@ -85,29 +82,42 @@ void IpSetIndex::OnMatchStopped(uint32_t matcher, uint32_t item) {
   for (uint32_t ip : endpoint_ips_[item]) RemoveMember(sets_[matcher], ip);
 }
 
+void IpSetIndex::Fold(Set& set) {
+  if (set.staged.empty()) return;
+  set.members.reserve(set.members.size() + set.staged.size());
+  for (uint32_t ip : set.staged) ++set.members[ip];
+  std::vector<uint32_t>().swap(set.staged);
+}
+
 void IpSetIndex::AddMember(Set& set, uint32_t ip) {
-  if (set.members[ip]++ > 0 || !set.sent) return;
-  if (set.removed.erase(ip)) {
+  if (!set.sent) return set.staged.push_back(ip);
+  if (set.members[ip]++ > 0) return;
+  uint8_t* d = set.delta.find(ip);
+  if (d) {  // was removed since the last flush: back to what the dataplane holds
+    set.delta.erase(ip);
     ips_.Unref(ip);
   } else {
-    set.added.insert(ip);
+    set.delta[ip] = kAdded;
     ips_.Ref(ip);
   }
-  dirty_.insert(static_cast<uint32_t>(&set - sets_.data()));
+  MarkDirty(set);
 }
 
 void IpSetIndex::RemoveMember(Set& set, uint32_t ip) {
-  auto it = set.members.find(ip);
-  if (--it->second > 0) return;
-  set.members.erase(it);
+  Fold(set);
+  uint32_t* n = set.members.find(ip);
+  if (--*n > 0) return;
+  set.members.erase(ip);
   if (!set.sent) return;
-  if (set.added.erase(ip)) {
+  uint8_t* d = set.delta.find(ip);
+  if (d) {  // was added since the last flush
+    set.delta.erase(ip);
     ips_.Unref(ip);
   } else {
-    set.removed.insert(ip);
+    set.delta[ip] = kRemoved;
     ips_.Ref(ip);
   }
-  dirty_.insert(static_cast<uint32_t>(&set - sets_.data()));
+  MarkDirty(set);
 }
 
 uint32_t IpSetIndex::Ref(const std::string& id) {
@@ -176,28 +186,33 @@ void IpSetIndex::TakePending(std::vector<Message>* updates, std::vector<Message>
   std::sort(order.begin(), order.end());
   for (const auto& [id, h] : order) {
     Set& set = sets_[h];
-    auto release = [this](std::unordered_set<uint32_t>& ips) {
-      for (uint32_t ip : ips) ips_.Unref(ip);
-      ips.clear();
+    auto release = [this](U32Map<uint8_t>& delta) {
+      delta.ForEach([this](uint32_t ip, uint8_t) { ips_.Unref(ip); });
+      delta.clear();
     };
     if (!set.live) {
       removes->push_back(IpSetRemove{set.id});
-      release(set.removed);
-      release(set.added);
+      release(set.delta);
       by_id_.erase(set.id);
       set = Set{};
       free_handles_.push_back(h);
     } else if (!set.sent) {
+      Fold(set);
       std::vector<model::Cidr> members;
       members.reserve(set.members.size());
-      for (const auto& [ip, n] : set.members) members.push_back(CidrOf(ip));
+      set.members.ForEach([&](uint32_t ip, uint32_t) { members.push_back(ips_.Str(ip)); });
       std::sort(members.begin(), members.end());
       updates->push_back(IpSetUpdate{set.id, std::move(members)});
       set.sent = true;
-    } else if (!set.added.empty() || !set.removed.empty()) {
-      updates->push_back(IpSetDeltaUpdate{set.id, Sorted(set.added), Sorted(set.removed)});
-      release(set.added);
-      release(set.removed);
+    } else if (!set.delta.empty()) {
+      IpSetDeltaUpdate u{set.id, {}, {}};
+      set.delta.ForEach([&](uint32_t ip, uint8_t d) {
+        (d == kAdded ? u.added : u.removed).push_back(ips_.Str(ip));
+      });
+      std::sort(u.added.begin(), u.added.end());
+      std::sort(u.removed.begin(), u.removed.end());
+      updates->push_back(std::move(u));
+      release(set.delta);
     }
   }
 }
@@ -206,8 +221,11 @@ std::vector<model::Cidr> IpSetIndex::MembersForTest(const std::string& id) const
   std::vector<model::Cidr> out;
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return out;
-  for (const auto& [ip, n] : sets_[it->second].members) out.push_back(CidrOf(ip));
+  const Set& set = sets_[it->second];
+  set.members.ForEach([&](uint32_t ip, uint32_t) { out.push_back(ips_.Str(ip)); });
+  for (uint32_t ip : set.staged) out.push_back(ips_.Str(ip));
   std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "calc/flat_map.h"
 #include "calc/interner.h"
 #include "calc/label_index.h"
 #include "calc/messages.h"
@@ -55,12 +56,24 @@ class IpSetIndex final : private LabelIndex::Observer {
  private:
   struct Set {
     std::string id;
-    uint32_t refs = 0;                               // rule references
-    bool live = false;                               // refs > 0
-    bool sent = false;                               // the dataplane holds it
-    std::unordered_map<uint32_t, uint32_t> members;  // ip id -> contributors
-    std::unordered_set<uint32_t> added, removed;     // vs. the dataplane; hold ip refs
+    uint32_t refs = 0;         // rule references
+    bool live = false;         // refs > 0
+    bool sent = false;         // the dataplane holds it
+    U32Map<uint32_t> members;  // ip id -> contributors
+    // Until the set is first sent, contributions are only appended here (one
+    // entry per contributor; a snapshot adds millions, and an append is far
+    // cheaper than a random hash-table insert) and folded into `members` at
+    // the first flush or the first removal.
+    std::vector<uint32_t> staged;
+    // vs. the dataplane, once sent: ip id -> kAdded / kRemoved; each entry
+    // holds an ip reference.
+    U32Map<uint8_t> delta;
   };
+  static constexpr uint8_t kAdded = 1, kRemoved = 2;
+  struct CidrHash {
+    size_t operator()(const model::Cidr& c) const;
+  };
+  using IpInterner = BasicInterner<model::Cidr, const model::Cidr&, CidrHash>;
 
   void OnMatchStarted(uint32_t matcher, uint32_t item) override;
   void OnMatchStopped(uint32_t matcher, uint32_t item) override;
@@ -70,11 +83,10 @@ class IpSetIndex final : private LabelIndex::Observer {
   // the label index), else kNone.
   uint32_t Ref(const std::string& id);
   void Unref(const std::string& id);
-  std::string Key(const model::Cidr& c) const;
-  model::Cidr CidrOf(uint32_t ip) const;
-  std::vector<model::Cidr> Sorted(const std::unordered_set<uint32_t>& ips) const;
+  void MarkDirty(const Set& set);
+  static void Fold(Set& set);
 
-  Interner ips_;  // binary Cidr keys -> ids, refcounted
+  IpInterner ips_;  // Cidr -> ids, refcounted
   LabelIndex labels_;
   std::vector<std::vector<uint32_t>> endpoint_ips_;  // endpoint -> ip ids
   std::vector<Set> sets_;                            // by handle

@@ -37,7 +37,9 @@ LabelIndex::~LabelIndex() {
     UnrefLabels(parent.tags);
     strings_.Unref(id);
   }
-  for (auto& [id, m] : matchers_) {
+  for (auto& entry : matchers_) {
+    if (!entry) continue;
+    const Matcher& m = *entry;
     if (m.tag != Interner::kNone) strings_.Unref(m.tag);
     if (m.name != Interner::kNone) strings_.Unref(m.name);
     if (m.value != Interner::kNone) strings_.Unref(m.value);
@@ -84,19 +86,22 @@ void LabelIndex::Effective(const Item& item, LabelVec* out) const {
 void LabelIndex::Index(uint32_t item, const LabelVec& eff) {
   for (const auto& [k, v] : eff) {
     std::vector<uint32_t>& items = items_by_label_[k][v];
-    items.insert(std::lower_bound(items.begin(), items.end(), item), item);
+    if (items.empty() || items.back() < item) {  // the common case in a snapshot
+      items.push_back(item);
+    } else {
+      items.insert(std::lower_bound(items.begin(), items.end(), item), item);
+    }
   }
 }
 
 void LabelIndex::Unindex(uint32_t item, const LabelVec& eff) {
   for (const auto& [k, v] : eff) {
-    auto by_name = items_by_label_.find(k);
-    auto by_value = by_name->second.find(v);
-    std::vector<uint32_t>& items = by_value->second;
+    U32Map<std::vector<uint32_t>>* by_name = items_by_label_.find(k);
+    std::vector<uint32_t>& items = *by_name->find(v);
     items.erase(std::lower_bound(items.begin(), items.end(), item));
     if (!items.empty()) continue;
-    by_name->second.erase(by_value);
-    if (by_name->second.empty()) items_by_label_.erase(by_name);
+    by_name->erase(v);
+    if (by_name->empty()) items_by_label_.erase(k);
   }
 }
 
@@ -120,15 +125,18 @@ bool LabelIndex::Matches(const Matcher& m, const LabelVec& eff) const {
 
 void LabelIndex::Rematch(uint32_t item_id, const LabelVec& eff) {
   std::vector<uint32_t> now;
-  auto consider = [&](const std::vector<uint32_t>& ids) {
+  // `bucketed`: found through a bucket of one of the item's labels, so an
+  // exact matcher matches without evaluation.
+  auto consider = [&](const std::vector<uint32_t>& ids, bool bucketed) {
     for (uint32_t id : ids) {
-      if (Matches(matchers_.at(id), eff)) now.push_back(id);
+      const Matcher& m = *matchers_[id];
+      if ((bucketed && m.exact) || Matches(m, eff)) now.push_back(id);
     }
   };
-  consider(unindexed_);
+  consider(unindexed_, false);
   for (const auto& [k, v] : eff) {
-    if (auto it = by_name_.find(k); it != by_name_.end()) consider(it->second);
-    if (auto it = by_value_.find(Pair(k, v)); it != by_value_.end()) consider(it->second);
+    if (const auto* ids = by_name_.find(k)) consider(*ids, true);
+    if (auto it = by_value_.find(Pair(k, v)); it != by_value_.end()) consider(it->second, true);
   }
   std::sort(now.begin(), now.end());
   std::vector<uint32_t> before = std::move(items_[item_id].matches);
@@ -277,17 +285,17 @@ void LabelIndex::ForCandidates(const Matcher& m, F&& f) const {
     }
     return;
   }
-  auto by_name = items_by_label_.find(m.name);
-  if (by_name == items_by_label_.end()) return;
+  const U32Map<std::vector<uint32_t>>* by_name = items_by_label_.find(m.name);
+  if (!by_name) return;
   if (m.value != Interner::kNone) {
-    auto it = by_name->second.find(m.value);
-    if (it == by_name->second.end()) return;
-    for (uint32_t i : it->second) f(i);
+    const std::vector<uint32_t>* items = by_name->find(m.value);
+    if (!items) return;
+    for (uint32_t i : *items) f(i);
     return;
   }
-  for (const auto& [value, items] : by_name->second) {
+  by_name->ForEach([&](uint32_t, const std::vector<uint32_t>& items) {
     for (uint32_t i : items) f(i);
-  }
+  });
 }
 
 void LabelIndex::AddMatcher(uint32_t id, Matcher m) {
@@ -298,10 +306,13 @@ void LabelIndex::AddMatcher(uint32_t id, Matcher m) {
   } else {
     unindexed_.push_back(id);
   }
-  const Matcher& stored = matchers_.emplace(id, std::move(m)).first->second;
+  if (matchers_.size() <= id) matchers_.resize(id + 1);
+  matchers_[id] = std::move(m);
+  const Matcher& stored = *matchers_[id];
   std::vector<uint32_t> matched;
   LabelVec eff;
   ForCandidates(stored, [&](uint32_t i) {
+    if (stored.exact) return matched.push_back(i);  // candidates carry the label
     Effective(items_[i], &eff);
     if (Matches(stored, eff)) matched.push_back(i);
   });
@@ -324,6 +335,10 @@ void LabelIndex::AddSelector(uint32_t matcher, const selector::Selector& sel) {
   if (best != required.end()) {
     m.name = strings_.Ref(best->first);
     if (best->second) m.value = strings_.Ref(*best->second);
+    const std::string& text = sel.canonical();
+    m.exact = best->second ? (best->second->find('"') == std::string::npos &&
+                              text == best->first + " == \"" + *best->second + "\"")
+                           : text == "has(" + best->first + ")";
   }
   AddMatcher(matcher, std::move(m));
 }
@@ -337,19 +352,17 @@ void LabelIndex::AddTag(uint32_t matcher, std::string_view tag) {
 }
 
 void LabelIndex::RemoveMatcher(uint32_t id) {
-  auto it = matchers_.find(id);
-  if (it == matchers_.end()) return;
-  Matcher m = std::move(it->second);
-  matchers_.erase(it);
+  if (id >= matchers_.size() || !matchers_[id]) return;
+  const Matcher& m = *matchers_[id];  // reset below, before any report
   auto drop = [id](std::vector<uint32_t>& v) { v.erase(std::find(v.begin(), v.end(), id)); };
   if (m.value != Interner::kNone) {
     auto b = by_value_.find(Pair(m.name, m.value));
     drop(b->second);
     if (b->second.empty()) by_value_.erase(b);
   } else if (m.name != Interner::kNone) {
-    auto b = by_name_.find(m.name);
-    drop(b->second);
-    if (b->second.empty()) by_name_.erase(b);
+    std::vector<uint32_t>* b = by_name_.find(m.name);
+    drop(*b);
+    if (b->empty()) by_name_.erase(m.name);
   } else {
     drop(unindexed_);
   }
@@ -363,10 +376,11 @@ void LabelIndex::RemoveMatcher(uint32_t id) {
     }
   });
   std::sort(stopped.begin(), stopped.end());
+  for (uint32_t s : {m.tag, m.name, m.value}) {
+    if (s != Interner::kNone) strings_.Unref(s);
+  }
+  matchers_[id].reset();
   for (uint32_t i : stopped) observer_.OnMatchStopped(id, i);
-  if (m.tag != Interner::kNone) strings_.Unref(m.tag);
-  if (m.name != Interner::kNone) strings_.Unref(m.name);
-  if (m.value != Interner::kNone) strings_.Unref(m.value);
 }
 
 const std::vector<uint32_t>& LabelIndex::MatchesOf(uint32_t item) const {

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "calc/flat_map.h"
 #include "calc/interner.h"
 #include "selector/selector.h"
 
@@ -80,6 +81,10 @@ class LabelIndex {
     uint32_t tag = Interner::kNone;   // "#tag" id for tag matchers
     uint32_t name = Interner::kNone;  // required label (bucket), or kNone
     uint32_t value = Interner::kNone;
+    // The selector is exactly its bucket's requirement (`has(name)` or
+    // `name == "value"`): every item found through the bucket matches, no
+    // evaluation needed.
+    bool exact = false;
   };
   class EffectiveSource;
 
@@ -105,12 +110,12 @@ class LabelIndex {
   uint32_t empty_id_;  // interned "" (value of tag pseudo-labels)
   std::vector<Item> items_;
   std::unordered_map<uint32_t, Parent> parents_;
-  std::unordered_map<uint32_t, Matcher> matchers_;
+  std::vector<std::optional<Matcher>> matchers_;  // by matcher id (dense handles)
   // Inverted index of effective labels: name -> value -> items (sorted
   // vectors: 4 bytes per entry; updates touch only the labels that changed).
-  std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::vector<uint32_t>>> items_by_label_;
+  U32Map<U32Map<std::vector<uint32_t>>> items_by_label_;
   // Matcher buckets.
-  std::unordered_map<uint32_t, std::vector<uint32_t>> by_name_;
+  U32Map<std::vector<uint32_t>> by_name_;
   std::unordered_map<uint64_t, std::vector<uint32_t>> by_value_;
   std::vector<uint32_t> unindexed_;
 };

@@ -47,6 +47,13 @@ const InheritCase kInheritCases[] = {
     {"negation sees inherited", {}, {"p1"}, "!has(env)", false},
     {"all() matches everything", {}, {}, "all()", true},
     {"tags are not labels", {}, {"p1"}, "has(t1)", false},
+    // Selectors that are exactly their index bucket (matched unevaluated).
+    {"exact has() on own label", {{"role", "web"}}, {}, "has(role)", true},
+    {"exact has() on inherited label", {}, {"p1"}, "has(env)", true},
+    {"exact has() on later profile's label", {}, {"p1", "p2"}, "has(zone)", true},
+    {"exact has() absent", {{"role", "web"}}, {"p1"}, "has(zone)", false},
+    {"exact == with a quote in the value", {{"role", "a\"b"}}, {}, "role == 'a\"b'", true},
+    {"exact == with a quote, other value", {{"role", "ab"}}, {}, "role == 'a\"b'", false},
 };
 
 TEST(LabelIndexTest, InheritanceTable) {
