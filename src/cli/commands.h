@@ -5,6 +5,14 @@
 
 #include <iosfwd>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace felix::datastore {
+class EtcdClient;
+}
 
 namespace felix::cli {
 
@@ -35,5 +43,65 @@ struct ValidateOptions {
 // felixctl validate: prints "valid" and the canonical JSON (exit 0) or the
 // issues, one per line (exit 1).
 int Validate(const ValidateOptions& opts, std::ostream& out, std::ostream& err);
+
+// ------------------------------------------------ commands against etcd
+// Each writes its results on `out` and its errors on `err` as
+// "felixctl: <message>"; an etcd error exits kExitUsage.
+
+struct InitOptions {
+  std::string management_cidr;  // --management-cidr: "" = no failsafe policy
+  std::string etcd_endpoint;    // --etcd-endpoint IP[:PORT,PORT...]: "" = any destination
+};
+
+// The failsafe policy's key, as in the guide.
+inline constexpr char kFailsafePolicyKey[] = "/calico/v1/policy/tier/default/policy/failsafe";
+
+// Pure: the guide's failsafe policy, validated as the agent would:
+//   {"selector":"all()","order":0,
+//    "inbound_rules":[{"protocol":"tcp","src_net":"<cidr>","dst_ports":[22],"action":"allow"},
+//                     {"protocol":"icmp","action":"allow"}],
+//    "outbound_rules":[{"protocol":"tcp","dst_net":"<etcd
+//    ip>/32","dst_ports":[2379,2380,4001,7001],
+//                       "action":"allow"},
+//                      {"protocol":"udp","dst_ports":[67],"action":"allow"}]}
+// (compact, no spaces; "dst_net" only with an etcd endpoint, /128 for IPv6).
+// Errors: `invalid --etcd-endpoint '<text>': ...`, `invalid failsafe policy: <issues>`.
+Result<std::string> FailsafePolicyValue(std::string_view management_cidr,
+                                        std::string_view etcd_endpoint);
+
+// felixctl init: writes the failsafe policy (with --management-cidr), then
+// /calico/v1/Ready = true, printing "set <key> <value>" for each.
+int Init(const InitOptions& opts, datastore::EtcdClient& etcd, std::ostream& out,
+         std::ostream& err);
+
+struct ApplyOptions {
+  std::string file;                                     // -f: a path or "-" for `in`
+  std::vector<std::string> interface_prefixes{"cali"};  // InterfacePrefix for validation
+};
+
+// felixctl apply: parses every document (see documents.h) and validates each
+// as the agent would (every host counts as local). If any is invalid, prints
+// "felixctl: <key>: <issue>" per issue and "felixctl: N of M documents
+// invalid; nothing written" and exits kExitInvalid without writing; otherwise
+// writes them in order, printing "set <key>" for each.
+int Apply(const ApplyOptions& opts, std::istream& in, datastore::EtcdClient& etcd,
+          std::ostream& out, std::ostream& err);
+
+// felixctl get KEY: prints the raw value and a newline; a missing key is
+// "felixctl: <key> not found" (kExitUsage).
+int Get(const std::string& key, datastore::EtcdClient& etcd, std::ostream& out, std::ostream& err);
+
+struct LsOptions {
+  std::string prefix = "/calico/v1";
+  bool long_format = false;  // -l: "<key> <value>" per line
+};
+
+// felixctl ls [PREFIX]: every leaf key at or below PREFIX, sorted, one per line.
+int Ls(const LsOptions& opts, datastore::EtcdClient& etcd, std::ostream& out, std::ostream& err);
+
+// felixctl rm KEY [-r]: deletes (recursively with -r) and prints "deleted <key>";
+// nothing there is "felixctl: <key> not found" (kExitUsage).
+int Rm(const std::string& key, bool recursive, datastore::EtcdClient& etcd, std::ostream& out,
+       std::ostream& err);
 
 }  // namespace felix::cli

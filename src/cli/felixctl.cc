@@ -1,5 +1,6 @@
 // felixctl's command table: wires CLI11 flags to the subcommands in
-// commands.h. Later issues add init/apply/get/ls/rm/show/explain here.
+// commands.h. The etcd commands (init/apply/get/ls/rm) are in
+// felixctl_etcd.cc; later issues add show/explain here.
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
@@ -7,14 +8,13 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/felixctl_internal.h"
+#include "datastore/datastore.h"
 
 namespace felix::cli {
 namespace {
 
-// What a parsed command line asks for: filled by CLI11 callbacks, then run.
-struct Invocation {
-  std::function<int()> run;
-};
+using internal::Invocation;
 
 struct SelectorArgs {
   std::string labels;
@@ -66,6 +66,12 @@ void AddValidateCommand(CLI::App& app, Invocation& inv, ValidateOptions& o, std:
 
 int RunFelixctl(int argc, const char* const* argv, std::istream& in, std::ostream& out,
                 std::ostream& err) {
+  return RunFelixctl(argc, argv, in, out, err,
+                     [](const datastore::EtcdSettings& s) { return datastore::MakeEtcdClient(s); });
+}
+
+int RunFelixctl(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+                std::ostream& err, const EtcdClientFactory& make_client) {
   CLI::App app("felixctl: operate a Felix++ (Calico v1) datastore", "felixctl");
   app.require_subcommand(1);
   Invocation inv;
@@ -73,6 +79,8 @@ int RunFelixctl(int argc, const char* const* argv, std::istream& in, std::ostrea
   ValidateOptions validate_opts;
   AddSelectorCommand(app, inv, selector_args, in, out, err);
   AddValidateCommand(app, inv, validate_opts, out, err);
+  internal::EtcdArgs etcd_args;
+  internal::AddEtcdCommands(app, inv, etcd_args, {in, out, err}, make_client);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -209,6 +209,26 @@ std::vector<std::string> RuleListRules(const std::vector<calc::Rule>& rules, boo
   return out;
 }
 
+// One family's nft set for an IP set. When every member is a single address
+// the set is a plain hash set: nft then adds or deletes one element without
+// reading the whole set back (an interval set costs ~25 ms per change at 10k
+// elements on nft 1.0.6, a plain one ~1 ms). Any CIDR member makes it an
+// interval set, with covered elements dropped.
+Set IpSetFor(const std::set<model::Cidr>& members, int f) {
+  const int bits = f == 4 ? 32 : 128;
+  bool all_single = true;
+  for (const auto& c : members) {
+    if (c.addr.family == f && c.prefix != bits) all_single = false;
+  }
+  const std::string type = f == 4 ? "ipv4_addr" : "ipv6_addr";
+  if (!all_single) return Set{type, std::nullopt, {"interval"}, SetElements(members, f)};
+  std::map<std::string, std::string> elements;
+  for (const auto& c : members) {
+    if (c.addr.family == f) elements.emplace(NftCidr(c), "");
+  }
+  return Set{type, std::nullopt, {}, std::move(elements)};
+}
+
 }  // namespace
 
 Table Render(const DesiredState& s, const InterfaceResolution& r) {
@@ -216,8 +236,7 @@ Table Render(const DesiredState& s, const InterfaceResolution& r) {
   AddBaseChains(t, s.config);
   for (const auto& [id, members] : s.ip_sets) {
     for (int f : {4, 6}) {
-      t.sets[IpSetName(id, f)] = Set{
-          f == 4 ? "ipv4_addr" : "ipv6_addr", std::nullopt, {"interval"}, SetElements(members, f)};
+      t.sets[IpSetName(id, f)] = IpSetFor(members, f);
     }
   }
   for (const auto& [id, p] : s.policies) {

@@ -269,6 +269,18 @@ TEST(RenderTest, IpSetsPerFamilyWithOverlapsDropped) {
   EXPECT_TRUE(t.sets.at("cali6-t").elements.empty());
 }
 
+TEST(RenderTest, IpSetsOfSingleAddressesArePlainSets) {
+  DesiredState s;
+  s.ip_sets["s:x"] = {C("10.0.0.5/32"), C("10.0.1.1/32"), C("fd00::/64")};
+  Table t = Render(s, {});
+  // IPv4 members are all single addresses: no interval flag (cheap element
+  // updates); the IPv6 family has a CIDR, so it stays an interval set.
+  EXPECT_EQ(t.sets.at(IpSetName("s:x", 4)),
+            (Set{"ipv4_addr", std::nullopt, {}, {{"10.0.0.5", ""}, {"10.0.1.1", ""}}}));
+  EXPECT_EQ(t.sets.at(IpSetName("s:x", 6)),
+            (Set{"ipv6_addr", std::nullopt, {"interval"}, {{"fd00::/64", ""}}}));
+}
+
 TEST(RenderTest, Deterministic) {
   DesiredState s = WithPolicies();
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0");

@@ -1,0 +1,94 @@
+// The etcd half of felixctl's command table: init, apply, get, ls and rm, each
+// with the shared connection flags, wired to the Run functions in commands.h.
+#include <istream>
+#include <ostream>
+
+#include "cli/felixctl_internal.h"
+#include "datastore/datastore.h"
+
+namespace felix::cli::internal {
+namespace {
+
+void AddConnectionFlags(CLI::App* cmd, EtcdOptions& o) {
+  cmd->add_option("-c,--config-file", o.config_file,
+                  "Felix config file for the Etcd* settings (a missing file is fine)")
+      ->capture_default_str();
+  cmd->add_option("--etcd-endpoints", o.endpoints, "etcd URLs, e.g. http://10.0.0.5:2379[,URL]");
+  cmd->add_option("--etcd-api", o.api, "etcd API: v2 or v3 (default: EtcdApi, else v2)");
+}
+
+// Runs `command` with a client for the resolved settings; settings errors
+// exit kExitUsage.
+std::function<int()> WithClient(
+    EtcdArgs& a, Streams io, const EtcdClientFactory& make_client,
+    std::function<int(const CtlSettings&, datastore::EtcdClient&)> command) {
+  return [&a, io, &make_client, command = std::move(command)] {
+    auto settings = LoadCtlSettings(a.etcd);
+    if (!settings.ok()) {
+      io.err << "felixctl: " << settings.status().message() << "\n";
+      return kExitUsage;
+    }
+    std::unique_ptr<datastore::EtcdClient> client = make_client(settings->etcd);
+    return command(*settings, *client);
+  };
+}
+
+}  // namespace
+
+void AddEtcdCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
+                     const EtcdClientFactory& make_client) {
+  auto* init = app.add_subcommand("init", "Set /calico/v1/Ready; optionally a failsafe policy");
+  init->add_option("--management-cidr", a.init.management_cidr,
+                   "Write the guide's failsafe policy allowing ssh from this CIDR");
+  init->add_option(
+      "--etcd-endpoint", a.init.etcd_endpoint,
+      "etcd IP[:PORT,...] for the failsafe policy (ports default 2379,2380,4001,7001)");
+  AddConnectionFlags(init, a.etcd);
+  init->callback([&, io] {
+    inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings&, auto& etcd) {
+      return Init(a.init, etcd, io.out, io.err);
+    });
+  });
+
+  auto* apply = app.add_subcommand("apply", "Validate key/value documents, then write them all");
+  apply->add_option("-f,--filename", a.apply.file, "JSON or YAML documents; - for stdin")
+      ->required();
+  AddConnectionFlags(apply, a.etcd);
+  apply->callback([&, io] {
+    inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings& s, auto& etcd) {
+      a.apply.interface_prefixes = s.interface_prefixes;
+      return Apply(a.apply, io.in, etcd, io.out, io.err);
+    });
+  });
+
+  auto* get = app.add_subcommand("get", "Print the raw value of a key");
+  get->add_option("key", a.key, "The etcd key")->required();
+  AddConnectionFlags(get, a.etcd);
+  get->callback([&, io] {
+    inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings&, auto& etcd) {
+      return Get(a.key, etcd, io.out, io.err);
+    });
+  });
+
+  auto* ls = app.add_subcommand("ls", "List the keys under a prefix, sorted");
+  ls->add_option("prefix", a.ls.prefix, "The prefix")->capture_default_str();
+  ls->add_flag("-l,--long", a.ls.long_format, "Print \"<key> <value>\"");
+  AddConnectionFlags(ls, a.etcd);
+  ls->callback([&, io] {
+    inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings&, auto& etcd) {
+      return Ls(a.ls, etcd, io.out, io.err);
+    });
+  });
+
+  auto* rm = app.add_subcommand("rm", "Delete a key (with -r, everything below it too)");
+  rm->add_option("key", a.key, "The etcd key")->required();
+  rm->add_flag("-r,--recursive", a.recursive, "Also delete everything below KEY/");
+  AddConnectionFlags(rm, a.etcd);
+  rm->callback([&, io] {
+    inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings&, auto& etcd) {
+      return Rm(a.key, a.recursive, etcd, io.out, io.err);
+    });
+  });
+}
+
+}  // namespace felix::cli::internal

@@ -1,0 +1,96 @@
+#include "daemon/agent.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "base/log.h"
+#include "base/overloaded.h"
+
+namespace felix::daemon {
+namespace {
+
+const Logger kLog("calico.felix.felix");
+
+// The longest the loop sleeps with nothing scheduled.
+constexpr auto kIdleWait = std::chrono::seconds(10);
+
+}  // namespace
+
+// Syncer callbacks (datastore thread) -> events for the loop thread.
+class Agent::QueueCallbacks : public datastore::SyncerCallbacks {
+ public:
+  explicit QueueCallbacks(EventQueue& q) : q_(q) {}
+  void OnStatus(datastore::SyncStatus s) override { q_.Push(StatusEvent{s}); }
+  void OnUpdates(std::vector<datastore::KeyUpdate> u) override {
+    q_.Push(UpdatesEvent{std::move(u)});
+  }
+  void OnInSync() override { q_.Push(InSyncEvent{}); }
+
+ private:
+  EventQueue& q_;
+};
+
+Agent::Agent(config::ConfigInputs inputs, config::ResolvedConfig bootstrap, AgentDeps deps)
+    : deps_(std::move(deps)),
+      callbacks_(std::make_unique<QueueCallbacks>(queue_)),
+      core_(std::make_unique<AgentCore>(std::move(inputs), std::move(bootstrap), *deps_.nft,
+                                        RealClock())),
+      syncer_(std::make_unique<datastore::Syncer>(*deps_.etcd, *callbacks_)),
+      wake_fd_(::eventfd(0, EFD_NONBLOCK)) {}
+
+Agent::~Agent() {
+  Stop();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+void Agent::Start() {
+  if (deps_.interfaces) core_->OnInterfaces(deps_.interfaces->Interfaces());
+  loop_ = std::thread([this] { Loop(); });
+  syncer_->Start();
+}
+
+void Agent::Stop() {
+  if (stop_.exchange(true)) return;
+  queue_.Close();  // unblocks a syncer waiting on a full queue
+  syncer_->Stop();
+  const uint64_t one = 1;
+  (void)!::write(wake_fd_, &one, sizeof one);
+  if (loop_.joinable()) loop_.join();
+}
+
+void Agent::Loop() {
+  while (!stop_.load()) {
+    for (Event& e : queue_.PopAll()) {
+      std::visit(Overloaded{
+                     [&](StatusEvent& s) { core_->OnStatus(s.status); },
+                     [&](UpdatesEvent& u) { core_->OnUpdates(u.updates); },
+                     [&](InSyncEvent&) { core_->OnInSync(); },
+                 },
+                 e);
+    }
+    if (deps_.interfaces) {
+      auto changed = deps_.interfaces->ReadEvents();
+      if (!changed.ok()) {
+        FLOG_ERROR(kLog, "Interface monitor: {}", changed.status().message());
+      } else if (*changed) {
+        core_->OnInterfaces(deps_.interfaces->Interfaces());
+      }
+    }
+    // The queue is drained: apply now (bursts coalesce into one transaction).
+    const auto deadline = core_->Tick();
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kIdleWait);
+    if (deadline) {
+      wait = std::clamp(
+          std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - RealClock().Now()),
+          std::chrono::milliseconds(0), wait);
+    }
+    pollfd fds[3] = {{queue_.fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}, {-1, POLLIN, 0}};
+    if (deps_.interfaces) fds[2].fd = deps_.interfaces->fd();
+    ::poll(fds, 3, static_cast<int>(wait.count()));
+  }
+}
+
+}  // namespace felix::daemon

@@ -1,0 +1,46 @@
+// The running agent: the datastore thread (Syncer) feeding the EventQueue,
+// and the loop thread owning AgentCore, the interface monitor and the
+// dataplane (DESIGN §3). Stop() ends both without touching the dataplane.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "daemon/agent_core.h"
+#include "daemon/event_queue.h"
+
+namespace felix::daemon {
+
+struct AgentDeps {
+  std::unique_ptr<datastore::EtcdClient> etcd;
+  std::unique_ptr<dataplane::NftBackend> nft;
+  std::unique_ptr<dataplane::InterfaceMonitor> interfaces;  // may be null
+};
+
+class Agent {
+ public:
+  Agent(config::ConfigInputs inputs, config::ResolvedConfig bootstrap, AgentDeps deps);
+  ~Agent();
+  Agent(const Agent&) = delete;
+  Agent& operator=(const Agent&) = delete;
+
+  void Start();
+  // Ends both threads promptly; the kernel's table stays as it is.
+  void Stop();
+
+ private:
+  class QueueCallbacks;
+  void Loop();
+
+  AgentDeps deps_;
+  EventQueue queue_{256};
+  std::unique_ptr<QueueCallbacks> callbacks_;
+  std::unique_ptr<AgentCore> core_;
+  std::unique_ptr<datastore::Syncer> syncer_;
+  std::thread loop_;
+  std::atomic<bool> stop_{false};
+  int wake_fd_ = -1;  // eventfd: wakes the loop on Stop()
+};
+
+}  // namespace felix::daemon

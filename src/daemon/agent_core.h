@@ -1,0 +1,61 @@
+// The agent's state machine, owned by the one loop thread (DESIGN §3): datastore
+// updates go through the UpdateRouter into the calc graph; etcd config keys
+// are merged into the config live; calc's messages feed the dataplane driver,
+// which applies when the loop has drained its queue. No threads and no
+// blocking here, so tests drive it step by step with fakes.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "base/clock.h"
+#include "calc/calc.h"
+#include "config/config.h"
+#include "daemon/update_router.h"
+#include "dataplane/dataplane.h"
+#include "datastore/datastore.h"
+
+namespace felix::daemon {
+
+// The dataplane-relevant part of a config.
+calc::DataplaneConfig DataplaneConfigOf(const config::Config& c);
+
+class AgentCore {
+ public:
+  // `inputs` are the env/file/hostname inputs of `bootstrap` (etcd maps
+  // empty); the core re-resolves with etcd's config as it arrives.
+  AgentCore(config::ConfigInputs inputs, config::ResolvedConfig bootstrap,
+            dataplane::NftBackend& backend, Clock& clock);
+
+  void OnStatus(datastore::SyncStatus status);
+  void OnUpdates(const std::vector<datastore::KeyUpdate>& updates);
+  void OnInSync();
+  void OnInterfaces(const dataplane::InterfaceAddrs& interfaces);
+
+  // Flushes calc into the dataplane and applies if there is work. Returns
+  // when the loop must call again at the latest (retry/refresh), if ever.
+  std::optional<Clock::time_point> Tick();
+
+  const config::ResolvedConfig& config() const { return config_; }
+  dataplane::Health health() const { return dataplane_.health(); }
+  bool in_sync() const { return in_sync_; }
+  const dataplane::Dataplane& dataplane() const { return dataplane_; }
+
+ private:
+  // Re-resolves config with the etcd maps; applies what changed. At the
+  // first in-sync also logs every parameter.
+  void ResolveConfig(bool log_all);
+
+  config::ConfigInputs inputs_;
+  config::ResolvedConfig config_;
+  Clock& clock_;
+  calc::CalcGraph graph_;
+  UpdateRouter router_;
+  dataplane::Dataplane dataplane_;
+  bool in_sync_ = false;
+  bool config_dirty_ = false;
+  datastore::SyncStatus status_ = datastore::SyncStatus::kWaitForReady;
+};
+
+}  // namespace felix::daemon

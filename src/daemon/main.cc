@@ -1,0 +1,90 @@
+// calico-felix: the Felix++ agent. Start of day as Felix 1.x (spec §17.1):
+// env + config file, logging, FelixHostname, then the datastore (waiting for
+// Ready), calc and the nftables dataplane. SIGTERM/SIGINT stop it without
+// touching the dataplane; SIGHUP reopens the log files.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "base/log.h"
+#include "base/system.h"
+#include "daemon/agent.h"
+#include "daemon/bootstrap.h"
+
+namespace felix::daemon {
+namespace {
+
+const Logger kLog("calico.felix.felix");
+
+int Main(int argc, char** argv) {
+  std::string config_file = kDefaultConfigFile;
+  CLI::App app("calico-felix: the Felix++ host firewall agent", "calico-felix");
+  app.add_option("-c,--config-file", config_file, "Config file (a missing file is fine)");
+  CLI11_PARSE(app, argc, argv);
+
+  // Signals are handled by sigwait below; every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // Default logging until the config says otherwise: errors to the screen.
+  LogRouter::Get().SetSink(LogRouter::Slot::kScreen, MakeScreenSink(), Severity::kError);
+
+  config::ConfigInputs inputs;
+  inputs.env = ProcessEnvironment();
+  inputs.file_path = config_file;
+  inputs.default_hostname = SystemHostname();
+  auto file = ReadFileIfExists(config_file);
+  if (!file.ok()) {
+    FLOG_CRITICAL(kLog, "{}", file.status().message());
+    return 1;
+  }
+  inputs.file_text = *file;
+  auto bootstrap = config::ResolveConfig(inputs);
+  if (!bootstrap.ok()) {
+    FLOG_CRITICAL(kLog, "Invalid configuration: {}", bootstrap.status().message());
+    return 1;
+  }
+  ConfigureLogging(bootstrap->config);
+  FLOG_INFO(kLog, "Felix initializing");
+  if (!inputs.file_text) FLOG_INFO(kLog, "Config file {} not present", config_file);
+  LogParameters(*bootstrap);
+  FLOG_INFO(kLog, "Connecting to etcd to get our configuration.");
+
+  AgentDeps deps;
+  deps.etcd = datastore::MakeEtcdClient(datastore::SettingsFromConfig(*bootstrap));
+  auto nft = dataplane::MakeLibNftablesBackend();
+  if (!nft.ok()) {
+    FLOG_CRITICAL(kLog, "Cannot use nftables: {}", nft.status().message());
+    return 1;
+  }
+  deps.nft = std::move(nft).value();
+  auto monitor = dataplane::MakeNetlinkInterfaceMonitor();
+  if (monitor.ok()) {
+    deps.interfaces = std::move(monitor).value();
+  } else {
+    FLOG_ERROR(kLog, "No interface monitor (host endpoints by IP won't resolve): {}",
+               monitor.status().message());
+  }
+
+  Agent agent(inputs, *bootstrap, std::move(deps));
+  agent.Start();
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      LogRouter::Get().ReopenAll();
+      FLOG_INFO(kLog, "Reopened log files on SIGHUP");
+      continue;
+    }
+    FLOG_INFO(kLog, "Received signal {}; exiting, leaving the dataplane in place", sig);
+    agent.Stop();
+    return 0;
+  }
+}
+
+}  // namespace
+}  // namespace felix::daemon
+
+int main(int argc, char** argv) { return felix::daemon::Main(argc, argv); }

@@ -1,0 +1,80 @@
+#include "daemon/update_router.h"
+
+#include "base/log.h"
+#include "base/overloaded.h"
+
+namespace felix::daemon {
+namespace {
+
+// The logger name Felix 1.x used for validation failures; the guide greps
+// the log for them.
+const Logger kLog("calico.felix.fetcd");
+
+// Sets (or with raw empty, erases) map[name]; true if the map changed.
+bool SetOrErase(std::map<std::string, std::string>& map, const std::string& name,
+                const std::optional<std::string>& raw) {
+  const auto it = map.find(name);
+  if (!raw) {
+    if (it == map.end()) return false;
+    map.erase(it);
+    return true;
+  }
+  if (it != map.end() && it->second == *raw) return false;
+  map[name] = *raw;
+  return true;
+}
+
+}  // namespace
+
+UpdateRouter::UpdateRouter(model::ValidationContext ctx, calc::CalcGraph& graph)
+    : ctx_(std::move(ctx)), graph_(graph) {}
+
+bool UpdateRouter::OnUpdate(std::string_view key_text, const std::optional<std::string>& raw) {
+  const std::optional<model::Key> key = model::ParseKey(key_text);
+  if (!key) return false;  // not ours: ignored silently (spec §1)
+  return std::visit(
+      Overloaded{
+          [&](const model::ReadyKey&) { return false; },
+          [&](const model::GlobalConfigKey& k) { return SetOrErase(etcd_global_, k.name, raw); },
+          [&](const model::HostConfigKey& k) {
+            return k.hostname == ctx_.hostname && SetOrErase(etcd_host_, k.name, raw);
+          },
+          [&](const auto&) {
+            if (const auto* wep = std::get_if<model::WorkloadEndpointKey>(&*key);
+                wep != nullptr && wep->hostname == ctx_.hostname) {
+              if (raw) {
+                local_workloads_[std::string(key_text)] = *raw;
+              } else {
+                local_workloads_.erase(std::string(key_text));
+              }
+            }
+            if (raw) {
+              Decode(*key, *raw);
+            } else {
+              graph_.OnUpdate(*key, std::nullopt);
+            }
+            return false;
+          },
+      },
+      *key);
+}
+
+void UpdateRouter::Decode(const model::Key& key, std::string_view raw) {
+  model::Decoded d = model::DecodeValue(key, raw, ctx_);
+  if (!d.value) {
+    ++rejected_;
+    FLOG_WARNING(kLog, "{}", model::RejectionLogLine(key, d.issues, raw));
+  }
+  graph_.OnUpdate(key, d.value);
+}
+
+void UpdateRouter::SetValidationContext(model::ValidationContext ctx) {
+  const bool prefixes_changed = ctx.interface_prefixes != ctx_.interface_prefixes;
+  ctx_ = std::move(ctx);
+  if (!prefixes_changed) return;
+  for (const auto& [key_text, raw] : local_workloads_) {
+    if (auto key = model::ParseKey(key_text)) Decode(*key, raw);
+  }
+}
+
+}  // namespace felix::daemon

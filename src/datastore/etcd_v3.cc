@@ -1,0 +1,143 @@
+// EtcdClient over the etcd v3 JSON gateway (`/v3/kv/...`, `/v3/watch`). A
+// "prefix" such as /calico/v1 covers the key itself and every key below
+// "/calico/v1/" (never "/calico/v10"). The watch is one streaming POST whose
+// body is newline-separated JSON messages.
+#include <fmt/format.h>
+
+#include "datastore/codec.h"
+#include "datastore/http.h"
+
+namespace felix::datastore {
+namespace {
+
+constexpr char kJson[] = "application/json";
+constexpr int64_t kPageSize = 5000;
+
+std::string DirPrefix(std::string_view prefix) {
+  std::string p(prefix);
+  if (p.empty() || p.back() != '/') p.push_back('/');
+  return p;
+}
+
+class EtcdV3Client : public EtcdClient {
+ public:
+  explicit EtcdV3Client(std::unique_ptr<HttpTransport> http) : http_(std::move(http)) {}
+
+  Result<std::string> Get(const std::string& key) override {
+    auto snap = Range(V3RangeBody(key, ""));
+    if (!snap.ok()) return snap.status();
+    if (snap->kvs.empty()) return Status::NotFound(fmt::format("key not found: {}", key));
+    return std::move(snap->kvs.front().value);
+  }
+
+  // Read in pages of kPageSize keys, all at the first page's revision, so a
+  // large tree never needs one huge reply.
+  Result<Snapshot> GetPrefix(const std::string& prefix) override {
+    std::string dir = DirPrefix(prefix);
+    std::string end = PrefixRangeEnd(dir);
+    Snapshot all;
+    std::string from = dir;
+    while (true) {
+      bool more = false;
+      auto page = Range(V3RangePageBody(from, end, kPageSize, all.index), &more);
+      if (!page.ok()) return page.status();
+      if (all.index == 0) all.index = page->index;
+      for (KeyValue& kv : page->kvs) all.kvs.push_back(std::move(kv));
+      if (!more || all.kvs.empty()) return all;
+      from = all.kvs.back().key + std::string(1, '\0');
+    }
+  }
+
+  Status Set(const std::string& key, const std::string& value) override {
+    return Post("/v3/kv/put", V3PutBody(key, value)).status();
+  }
+
+  Status Delete(const std::string& key, bool recursive) override {
+    auto deleted = Post("/v3/kv/deleterange", V3RangeBody(key, ""));
+    if (!deleted.ok()) return deleted.status();
+    int64_t total = *deleted;
+    if (recursive) {
+      std::string dir = DirPrefix(key);
+      auto below = Post("/v3/kv/deleterange", V3RangeBody(dir, PrefixRangeEnd(dir)));
+      if (!below.ok()) return below.status();
+      total += *below;
+    }
+    if (total == 0) return Status::NotFound(fmt::format("key not found: {}", key));
+    return Status::Ok();
+  }
+
+  WatchEnd Watch(const std::string& prefix, int64_t from_index, const WatchSink& sink,
+                 const std::atomic<bool>& stop) override {
+    std::string dir = DirPrefix(prefix);
+    std::string buffer;
+    std::optional<WatchEnd> end;
+    auto on_data = [&](std::string_view chunk) {
+      buffer.append(chunk);
+      size_t nl;
+      while ((nl = buffer.find('\n')) != std::string::npos) {
+        std::string line = buffer.substr(0, nl);
+        buffer.erase(0, nl + 1);
+        if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
+        end = HandleMessage(line, sink);
+        if (end) return false;
+      }
+      return true;
+    };
+    HttpRequest req =
+        MakeRequest("POST", "/v3/watch", V3WatchBody(dir, PrefixRangeEnd(dir), from_index), kJson);
+    req.long_poll = true;
+    req.cancel = &stop;
+    req.on_data = on_data;
+    auto resp = http_->Do(req);
+    if (end) return *end;
+    if (stop.load()) return {WatchEnd::Kind::kStopped, "stopped"};
+    if (!resp.ok()) return {WatchEnd::Kind::kBroken, resp.status().message()};
+    if (!buffer.empty() && buffer.find_first_not_of(" \r\n\t") != std::string::npos) {
+      if (auto last = HandleMessage(buffer, sink)) return *last;
+    }
+    return {WatchEnd::Kind::kBroken,
+            fmt::format("etcd watch stream ended (HTTP {})", resp->status)};
+  }
+
+ private:
+  // Handles one stream message; a value means "end the watch like this".
+  std::optional<WatchEnd> HandleMessage(std::string_view line, const WatchSink& sink) {
+    auto msg = ParseV3WatchMessage(line);
+    if (!msg.ok()) return WatchEnd{WatchEnd::Kind::kBroken, msg.status().message()};
+    if (msg->compact_revision > 0) {
+      return WatchEnd{
+          WatchEnd::Kind::kHistoryGone,
+          fmt::format("etcd history compacted up to revision {}", msg->compact_revision)};
+    }
+    if (msg->canceled) {
+      return WatchEnd{WatchEnd::Kind::kBroken,
+                      fmt::format("etcd cancelled the watch: {}", msg->cancel_reason)};
+    }
+    if (!msg->events.empty() && !sink(std::move(msg->events))) {
+      return WatchEnd{WatchEnd::Kind::kStopped, "stopped"};
+    }
+    return std::nullopt;
+  }
+
+  Result<int64_t> Post(const char* path, std::string body) {
+    auto resp = http_->Do(MakeRequest("POST", path, std::move(body), kJson));
+    if (!resp.ok()) return resp.status();
+    return ParseV3Write(resp->status, resp->body);
+  }
+
+  Result<Snapshot> Range(std::string body, bool* more = nullptr) {
+    auto resp = http_->Do(MakeRequest("POST", "/v3/kv/range", std::move(body), kJson));
+    if (!resp.ok()) return resp.status();
+    return ParseV3Range(resp->status, resp->body, more);
+  }
+
+  std::unique_ptr<HttpTransport> http_;
+};
+
+}  // namespace
+
+std::unique_ptr<EtcdClient> MakeEtcdV3Client(std::unique_ptr<HttpTransport> http) {
+  return std::make_unique<EtcdV3Client>(std::move(http));
+}
+
+}  // namespace felix::datastore

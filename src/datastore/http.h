@@ -1,0 +1,81 @@
+// Private to the datastore layer: the HTTP seam under the etcd clients. The
+// real transport (curl_transport.cc) speaks libcurl in process and fails over
+// between endpoints; unit tests use a scripted fake.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "datastore/datastore.h"
+
+namespace felix::datastore {
+
+struct HttpRequest {
+  std::string method = "GET";  // GET, PUT, POST, DELETE
+  std::string target;          // path and query, e.g. "/v2/keys/a?recursive=true"
+  std::string body;
+  std::string content_type;  // empty = none
+  // Long-poll / stream: no overall timeout; ended by `cancel` or the server.
+  bool long_poll = false;
+  const std::atomic<bool>* cancel = nullptr;
+  // When set, body bytes are handed over as they arrive (and not kept);
+  // returning false aborts the transfer (not an error).
+  std::function<bool(std::string_view)> on_data;
+};
+
+// A plain request (no streaming, normal timeout).
+inline HttpRequest MakeRequest(std::string method, std::string target, std::string body = {},
+                               std::string content_type = {}) {
+  HttpRequest r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.body = std::move(body);
+  r.content_type = std::move(content_type);
+  return r;
+}
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  // Unavailable when no endpoint could be reached or the transfer broke; a
+  // cancelled or on_data-aborted transfer returns what was received.
+  virtual Result<HttpResponse> Do(const HttpRequest& request) = 0;
+};
+
+std::unique_ptr<HttpTransport> MakeCurlTransport(const EtcdSettings& settings);
+
+// Which endpoint to use next: starts at the first, moves to the next (wrapping)
+// after a connection failure. Pure; used by the curl transport.
+class EndpointRing {
+ public:
+  explicit EndpointRing(std::vector<std::string> endpoints) : endpoints_(std::move(endpoints)) {}
+  const std::string& Current() const { return endpoints_[current_]; }
+  void Fail() { current_ = (current_ + 1) % endpoints_.size(); }
+  size_t size() const { return endpoints_.size(); }
+
+ private:
+  std::vector<std::string> endpoints_;  // never empty
+  size_t current_ = 0;
+};
+
+// Percent-encodes a key for a URL path ('/' and unreserved bytes kept).
+std::string EscapeKeyPath(std::string_view key);
+// application/x-www-form-urlencoded value.
+std::string FormEscape(std::string_view value);
+
+std::unique_ptr<EtcdClient> MakeEtcdV2Client(std::unique_ptr<HttpTransport> http);
+std::unique_ptr<EtcdClient> MakeEtcdV3Client(std::unique_ptr<HttpTransport> http);
+
+}  // namespace felix::datastore
