@@ -37,7 +37,7 @@ Agent::Agent(config::ConfigInputs inputs, config::ResolvedConfig bootstrap, Agen
     : deps_(std::move(deps)),
       callbacks_(std::make_unique<QueueCallbacks>(queue_)),
       core_(std::make_unique<AgentCore>(std::move(inputs), std::move(bootstrap), *deps_.nft,
-                                        RealClock())),
+                                        RealClock(), status_)),
       syncer_(std::make_unique<datastore::Syncer>(*deps_.etcd, *callbacks_)),
       wake_fd_(::eventfd(0, EFD_NONBLOCK)) {}
 

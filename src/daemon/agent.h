@@ -26,6 +26,7 @@ class Agent {
   Agent& operator=(const Agent&) = delete;
 
   void Start();
+  const AgentStatus& status() const { return status_; }
   // Ends both threads promptly; the kernel's table stays as it is.
   void Stop();
 
@@ -34,6 +35,7 @@ class Agent {
   void Loop();
 
   AgentDeps deps_;
+  AgentStatus status_;
   EventQueue queue_{256};
   std::unique_ptr<QueueCallbacks> callbacks_;
   std::unique_ptr<AgentCore> core_;

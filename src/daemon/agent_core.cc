@@ -40,10 +40,11 @@ calc::DataplaneConfig DataplaneConfigOf(const config::Config& c) {
 }
 
 AgentCore::AgentCore(config::ConfigInputs inputs, config::ResolvedConfig bootstrap,
-                     dataplane::NftBackend& backend, Clock& clock)
+                     dataplane::NftBackend& backend, Clock& clock, AgentStatus& status)
     : inputs_(std::move(inputs)),
       config_(std::move(bootstrap)),
       clock_(clock),
+      status_out_(status),
       graph_(config_.config.felix_hostname, DataplaneConfigOf(config_.config)),
       router_(ValidationContextOf(config_.config), graph_),
       dataplane_(backend, clock, DataplaneOptionsOf(config_.config)) {}
@@ -51,6 +52,7 @@ AgentCore::AgentCore(config::ConfigInputs inputs, config::ResolvedConfig bootstr
 void AgentCore::OnStatus(datastore::SyncStatus status) {
   if (status == status_) return;
   status_ = status;
+  status_out_.datastore_ready = status != datastore::SyncStatus::kWaitForReady;
   FLOG_INFO(kLog, "etcd driver status changed to {}", datastore::SyncStatusName(status));
   if (status == datastore::SyncStatus::kWaitForReady && in_sync_) {
     FLOG_WARNING(kLog, "Datastore is not ready; keeping the dataplane as it is until it is");
@@ -61,6 +63,8 @@ void AgentCore::OnUpdates(const std::vector<datastore::KeyUpdate>& updates) {
   for (const auto& u : updates) {
     if (router_.OnUpdate(u.key, u.value)) config_dirty_ = true;
   }
+  status_out_.datastore_updates += updates.size();
+  status_out_.rejected_values = router_.rejected();
   // Before the first in-sync, config is resolved once, with the whole
   // snapshot's config keys; afterwards every change applies live.
   if (config_dirty_ && in_sync_) ResolveConfig(/*log_all=*/false);
@@ -70,6 +74,7 @@ void AgentCore::OnInSync() {
   if (in_sync_) return;  // a resync after a gap: nothing new to announce
   ResolveConfig(/*log_all=*/true);
   in_sync_ = true;
+  status_out_.in_sync = true;
   graph_.OnInSync();
   FLOG_INFO(kLog, "Datastore in sync; programming the dataplane");
 }
@@ -103,6 +108,7 @@ void AgentCore::ResolveConfig(bool log_all) {
     for (const std::string& w : config_.warnings) FLOG_WARNING(kLog, "{}", w);
   }
   if (changed.empty()) return;
+  if (!log_all) ++status_out_.config_changes;
   ConfigureLogging(config_.config);
   router_.SetValidationContext(ValidationContextOf(config_.config));
   graph_.OnConfig(DataplaneConfigOf(config_.config));
@@ -112,9 +118,19 @@ std::optional<Clock::time_point> AgentCore::Tick() {
   DataplaneSink sink(dataplane_);
   graph_.Flush(sink);
   if (dataplane_.Dirty()) {
+    const auto start = std::chrono::steady_clock::now();
     Status s = dataplane_.Apply();
-    if (!s.ok()) FLOG_ERROR(kLog, "Failed to program the dataplane: {}", s.message());
+    const auto took = std::chrono::steady_clock::now() - start;
+    ++status_out_.dataplane_applies;
+    status_out_.apply_micros_total +=
+        std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+    if (!s.ok()) {
+      ++status_out_.dataplane_failures;
+      FLOG_ERROR(kLog, "Failed to program the dataplane: {}", s.message());
+    }
   }
+  status_out_.dataplane_ok = dataplane_.health().ok;
+  status_out_.last_tick_ns = std::chrono::steady_clock::now().time_since_epoch().count();
   return dataplane_.NextDeadline();
 }
 

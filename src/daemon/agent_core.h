@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "calc/calc.h"
 #include "config/config.h"
+#include "daemon/agent_status.h"
 #include "daemon/update_router.h"
 #include "dataplane/dataplane.h"
 #include "datastore/datastore.h"
@@ -25,8 +26,9 @@ class AgentCore {
  public:
   // `inputs` are the env/file/hostname inputs of `bootstrap` (etcd maps
   // empty); the core re-resolves with etcd's config as it arrives.
+  // `status` (published for health and metrics) must outlive the core.
   AgentCore(config::ConfigInputs inputs, config::ResolvedConfig bootstrap,
-            dataplane::NftBackend& backend, Clock& clock);
+            dataplane::NftBackend& backend, Clock& clock, AgentStatus& status);
 
   void OnStatus(datastore::SyncStatus status);
   void OnUpdates(const std::vector<datastore::KeyUpdate>& updates);
@@ -50,6 +52,7 @@ class AgentCore {
   config::ConfigInputs inputs_;
   config::ResolvedConfig config_;
   Clock& clock_;
+  AgentStatus& status_out_;
   calc::CalcGraph graph_;
   UpdateRouter router_;
   dataplane::Dataplane dataplane_;

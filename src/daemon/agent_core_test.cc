@@ -18,7 +18,7 @@ class AgentCoreTest : public ::testing::Test {
     inputs_.default_hostname = "my-host";
     auto r = config::ResolveConfig(inputs_);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    core_ = std::make_unique<AgentCore>(inputs_, *r, backend_, clock_);
+    core_ = std::make_unique<AgentCore>(inputs_, *r, backend_, clock_, status_);
   }
 
   const std::string& LastScript() {
@@ -29,6 +29,7 @@ class AgentCoreTest : public ::testing::Test {
   config::ConfigInputs inputs_;
   dataplane::RecordingNftBackend backend_;
   FakeClock clock_;
+  AgentStatus status_;
   std::unique_ptr<AgentCore> core_;
 };
 

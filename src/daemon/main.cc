@@ -10,6 +10,7 @@
 #include "base/system.h"
 #include "daemon/agent.h"
 #include "daemon/bootstrap.h"
+#include "daemon/status_server.h"
 
 namespace felix::daemon {
 namespace {
@@ -70,6 +71,26 @@ int Main(int argc, char** argv) {
 
   Agent agent(inputs, *bootstrap, std::move(deps));
   agent.Start();
+  // Health on loopback only (as Felix's HealthHost default); metrics on every
+  // address, as Felix's Prometheus endpoint. Both are read at start of day.
+  std::unique_ptr<StatusServer> health, metrics;
+  const config::Config& c = bootstrap->config;
+  if (c.health_enabled) {
+    auto s = StatusServer::Start(StatusServer::Kind::kHealth, "127.0.0.1", c.health_port,
+                                 agent.status());
+    if (s.ok())
+      health = std::move(s).value();
+    else
+      FLOG_ERROR(kLog, "Health endpoint: {}", s.status().message());
+  }
+  if (c.prometheus_metrics_enabled) {
+    auto s = StatusServer::Start(StatusServer::Kind::kMetrics, "0.0.0.0", c.prometheus_metrics_port,
+                                 agent.status());
+    if (s.ok())
+      metrics = std::move(s).value();
+    else
+      FLOG_ERROR(kLog, "Metrics endpoint: {}", s.status().message());
+  }
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;

@@ -1,0 +1,36 @@
+// What the loop thread publishes about the agent for the health and metrics
+// endpoints (DESIGN §3: an HTTP thread serves them). Written by the loop
+// thread, read by the HTTP threads: every field is an atomic, no locks.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace felix::daemon {
+
+struct AgentStatus {
+  std::atomic<bool> in_sync{false};          // the datastore reached in-sync once
+  std::atomic<bool> datastore_ready{false};  // Ready is true (not waiting)
+  std::atomic<bool> dataplane_ok{true};      // the last transaction succeeded
+  std::atomic<int64_t> last_tick_ns{0};      // steady clock of the loop's last pass
+  std::atomic<uint64_t> datastore_updates{0};
+  std::atomic<uint64_t> rejected_values{0};
+  std::atomic<uint64_t> dataplane_applies{0};
+  std::atomic<uint64_t> dataplane_failures{0};
+  std::atomic<uint64_t> apply_micros_total{0};  // summed duration of applies
+  std::atomic<uint64_t> config_changes{0};
+};
+
+// Liveness: the loop thread has run within `max_silence` of `now`.
+bool Live(const AgentStatus& s, std::chrono::steady_clock::time_point now,
+          std::chrono::seconds max_silence);
+// Readiness: live, in sync with the datastore, and the dataplane programmed.
+bool Ready(const AgentStatus& s, std::chrono::steady_clock::time_point now,
+           std::chrono::seconds max_silence);
+
+// The Prometheus text exposition of the counters and gauges.
+std::string RenderMetrics(const AgentStatus& s);
+
+}  // namespace felix::daemon
