@@ -30,7 +30,7 @@ class CalcGraph {
  public:
   // hostname: this agent's FelixHostname; endpoints of other hosts only feed
   // IP sets.
-  CalcGraph(std::string hostname, DataplaneConfig config);
+  CalcGraph(std::string hostname, const DataplaneConfig& config);
   ~CalcGraph();
   CalcGraph(const CalcGraph&) = delete;
   CalcGraph& operator=(const CalcGraph&) = delete;

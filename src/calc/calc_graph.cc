@@ -40,7 +40,7 @@
 namespace felix::calc {
 
 struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::Source {
-  Impl(std::string host, DataplaneConfig config)
+  Impl(std::string host, const DataplaneConfig& config)
       : hostname(std::move(host)), ip_sets(strings), active(strings, *this) {
     sequencer.SetConfig(config);
   }
@@ -295,8 +295,8 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
   uint32_t next_local = 0;
 };
 
-CalcGraph::CalcGraph(std::string hostname, DataplaneConfig config)
-    : impl_(std::make_unique<Impl>(std::move(hostname), std::move(config))) {}
+CalcGraph::CalcGraph(std::string hostname, const DataplaneConfig& config)
+    : impl_(std::make_unique<Impl>(std::move(hostname), config)) {}
 CalcGraph::~CalcGraph() = default;
 
 void CalcGraph::OnUpdate(const model::Key& key, const std::optional<model::Value>& value) {

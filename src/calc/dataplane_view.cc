@@ -13,12 +13,14 @@ namespace {
 
 std::string CidrList(const std::vector<model::Cidr>& v) {
   std::vector<std::string> parts;
+  parts.reserve(v.size());
   for (const auto& c : v) parts.push_back(c.ToString());
   return "[" + Join(parts, ", ") + "]";
 }
 
 std::string TiersText(const std::vector<TierInfo>& tiers) {
   std::vector<std::string> parts;
+  parts.reserve(tiers.size());
   for (const auto& t : tiers) parts.push_back(t.name + ":[" + Join(t.policies, ", ") + "]");
   return "[" + Join(parts, " ") + "]";
 }

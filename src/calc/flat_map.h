@@ -97,7 +97,10 @@ class U32Map {
     V value{};
   };
   // Fibonacci hashing: the high bits of key * 2^32/phi.
-  size_t Home(uint32_t key) const { return uint64_t{key * 0x9E3779B1u} >> shift_; }
+  size_t Home(uint32_t key) const {
+    const uint32_t h = key * 0x9E3779B1u;  // wraps: the product's low 32 bits
+    return h >> shift_;
+  }
   void Grow() {
     std::vector<Slot> old = std::move(slots_);
     size_t cap = old.empty() ? 8 : old.size() * 2;

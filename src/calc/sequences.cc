@@ -203,7 +203,8 @@ std::vector<std::string> Replay(const std::vector<State>& states, FlushMode mode
     for (const auto& [path, raw] : ops) {
       auto key = model::ParseKey(path);
       if (!key) {
-        failures.push_back(where + "not a key: " + path);
+        failures.push_back(where + "not a key: ");
+        failures.back() += path;
         continue;
       }
       std::optional<model::Value> value;

@@ -108,4 +108,11 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace felix::daemon
 
-int main(int argc, char** argv) { return felix::daemon::Main(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return felix::daemon::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "calico-felix: fatal: " << e.what() << "\n";
+    return 1;
+  }
+}

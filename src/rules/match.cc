@@ -79,6 +79,7 @@ bool AddAddresses(Alternatives& alts, const calc::Rule& r, int f, bool src) {
 
 std::string PortList(const std::vector<model::PortRange>& ports) {
   std::vector<std::string> items;
+  items.reserve(ports.size());
   for (const auto& p : ports) {
     items.push_back(p.IsSingle() ? std::to_string(p.lo) : fmt::format("{}-{}", p.lo, p.hi));
   }
@@ -109,7 +110,7 @@ bool AddIcmp(Alternatives& alts, const calc::Rule& r) {
     if (proto.empty()) return false;           // conservative, see top
     return !(pos.icmp_type || pos.icmp_code);  // positive never holds
   }
-  const std::string k = proto;  // "icmp" or "icmpv6"
+  const std::string& k = proto;  // "icmp" or "icmpv6"
   if (pos.icmp_type) AddAll(alts, fmt::format("{} type {}", k, *pos.icmp_type));
   if (pos.icmp_code) AddAll(alts, fmt::format("{} code {}", k, *pos.icmp_code));
   if (neg.icmp_type && neg.icmp_code) {

@@ -23,8 +23,9 @@ inline calc::Rule Proto(const char* p, calc::Rule r = {}) {
   return r;
 }
 
-inline std::vector<model::PortRange> Ports(std::vector<std::pair<int, int>> ps) {
+inline std::vector<model::PortRange> Ports(const std::vector<std::pair<int, int>>& ps) {
   std::vector<model::PortRange> out;
+  out.reserve(ps.size());
   for (auto [lo, hi] : ps) out.push_back({lo, hi});
   return out;
 }
