@@ -37,6 +37,25 @@ bool IsConnectError(CURLcode rc) {
   }
 }
 
+// The words for a failed transfer: curl's error buffer, except that curl
+// 7.88 fills it with a harmless "getpeername() failed" note when the peer
+// resets the connection right after the TLS handshake, hiding the real error.
+// An https failure after the handshake with no client certificate configured
+// is almost always etcd's --client-cert-auth rejecting us, so say so.
+std::string DescribeFailure(CURLcode rc, const char* errbuf, const std::string& endpoint,
+                            const EtcdSettings& settings) {
+  std::string what = errbuf[0] != 0 ? std::string(errbuf) : curl_easy_strerror(rc);
+  if (what.starts_with("getpeername() failed")) what = curl_easy_strerror(rc);
+  bool after_handshake = rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+                         rc == CURLE_GOT_NOTHING || rc == CURLE_SSL_CONNECT_ERROR;
+  if (after_handshake && settings.cert_file.empty() && endpoint.starts_with("https://")) {
+    what +=
+        "; no client certificate is configured (EtcdCertFile/EtcdKeyFile), which etcd "
+        "rejects when it requires client certificates";
+  }
+  return what;
+}
+
 struct Transfer {
   const HttpRequest* request = nullptr;
   HttpResponse response;
@@ -103,7 +122,7 @@ class CurlTransport : public HttpTransport {
         t.response.status = code;
         return std::move(t.response);
       }
-      std::string what = errbuf[0] != 0 ? std::string(errbuf) : curl_easy_strerror(rc);
+      std::string what = DescribeFailure(rc, errbuf, endpoint, settings_);
       if (!errors.empty()) errors += "; ";
       errors += fmt::format("{} ({})", endpoint, what);
       ring_.Fail();  // the next call starts at the next endpoint either way

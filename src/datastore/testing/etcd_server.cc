@@ -1,5 +1,5 @@
 // Starting and stopping a real etcd for tests: fork/exec on loopback ports
-// found by binding port 0, health polled over HTTP with a deadline.
+// found by binding port 0, health polled over HTTP(S) with a deadline.
 #include "datastore/testing/etcd_server.h"
 
 #include <fcntl.h>
@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "datastore/http.h"
+#include "datastore/testing/subprocess.h"
 
 namespace felix::datastore::testing {
 namespace {
@@ -38,20 +39,21 @@ int FreeLoopbackPort() {
   return ntohs(addr.sin_port);
 }
 
-std::vector<char*> Argv(std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return argv;
-}
-
 }  // namespace
 
-Result<std::unique_ptr<EtcdServer>> EtcdServer::Start() {
+Result<std::unique_ptr<EtcdServer>> EtcdServer::Start() { return Start(EtcdServerOptions{}); }
+
+Result<std::unique_ptr<EtcdServer>> EtcdServer::Start(const EtcdServerOptions& options) {
   std::unique_ptr<EtcdServer> server(new EtcdServer());
   char tmpl[] = "/tmp/felix-etcd-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return Status::IoError("mkdtemp failed");
   server->dir_ = tmpl;
+  if (options.tls) {
+    auto pki = MakeTestPki(server->dir_);
+    if (!pki.ok()) return pki.status();
+    server->pki_ = std::move(*pki);
+    server->tls_ = true;
+  }
   server->client_port_ = FreeLoopbackPort();
   server->peer_port_ = FreeLoopbackPort();
   if (server->client_port_ == 0 || server->peer_port_ == 0) {
@@ -79,13 +81,18 @@ EtcdServer::~EtcdServer() {
 }
 
 std::string EtcdServer::endpoint() const {
-  return fmt::format("http://127.0.0.1:{}", client_port_);
+  return fmt::format("{}://127.0.0.1:{}", tls_ ? "https" : "http", client_port_);
 }
 
 EtcdSettings EtcdServer::Settings(EtcdApi api) const {
   EtcdSettings s;
   s.api = api;
   s.endpoints = {endpoint()};
+  if (tls_) {
+    s.ca_file = pki_.ca_cert;
+    s.cert_file = pki_.client_cert;
+    s.key_file = pki_.client_key;
+  }
   return s;
 }
 
@@ -112,8 +119,12 @@ Status EtcdServer::Launch() {
                                    "--listen-peer-urls=" + peer,
                                    "--initial-advertise-peer-urls=" + peer,
                                    "--initial-cluster=felix-test=" + peer};
+  if (tls_) {
+    args.insert(args.end(), {"--cert-file=" + pki_.server_cert, "--key-file=" + pki_.server_key,
+                             "--trusted-ca-file=" + pki_.ca_cert, "--client-cert-auth"});
+  }
   std::string log = dir_ + "/etcd.log";
-  auto argv = Argv(args);  // allocate before fork: the child may only exec
+  auto argv = ArgvPointers(args);  // allocate before fork: the child may only exec
   pid_t pid = fork();
   if (pid < 0) return Status::IoError("fork failed");
   if (pid == 0) {
@@ -145,36 +156,17 @@ Status EtcdServer::Launch() {
 
 Result<std::string> EtcdServer::Etcdctl(EtcdApi api, const std::vector<std::string>& extra) const {
   std::vector<std::string> args = {"/usr/bin/etcdctl", "--endpoints=" + endpoint()};
+  if (tls_ && api == EtcdApi::kV2) {
+    args.insert(args.end(), {"--ca-file=" + pki_.ca_cert, "--cert-file=" + pki_.client_cert,
+                             "--key-file=" + pki_.client_key});
+  } else if (tls_) {
+    args.insert(args.end(), {"--cacert=" + pki_.ca_cert, "--cert=" + pki_.client_cert,
+                             "--key=" + pki_.client_key});
+  }
   args.insert(args.end(), extra.begin(), extra.end());
-  std::vector<std::string> env = {std::string("ETCDCTL_API=") + (api == EtcdApi::kV2 ? "2" : "3")};
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (!std::string_view(*e).starts_with("ETCDCTL_")) env.emplace_back(*e);
-  }
-  auto argv = Argv(args);  // allocate before fork: the child may only exec
-  auto envp = Argv(env);
-  int fds[2];
-  if (pipe(fds) != 0) return Status::IoError("pipe failed");
-  pid_t pid = fork();
-  if (pid < 0) return Status::IoError("fork failed");
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    dup2(fds[1], 2);
-    close(fds[0]);
-    execve(argv[0], argv.data(), envp.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof(buf))) > 0) out.append(buf, n);
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return Status::IoError(fmt::format("etcdctl failed: {}", out));
-  }
-  return out;
+  std::vector<std::string> env = EnvironmentWithout("ETCDCTL_");
+  env.push_back(std::string("ETCDCTL_API=") + (api == EtcdApi::kV2 ? "2" : "3"));
+  return RunProgram(args, env);
 }
 
 }  // namespace felix::datastore::testing

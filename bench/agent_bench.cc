@@ -1,0 +1,306 @@
+// agent_bench: the C++ half of bench/agent_bench.sh, the agent's end-to-end
+// benchmark (docs/performance.md, "Agent end to end"). Bash cannot time
+// sub-millisecond events, so this program generates the datastore and times
+// "etcd write -> nft transaction committed" from inside the host namespace.
+//
+//   agent_bench gen HOSTNAME REMOTE POLICIES LOCAL > docs.jsonl
+//       the datastore as `felixctl apply` JSON lines (deterministic).
+//   agent_bench changes URL v2|v3 HOSTNAME rule|label|remote COUNT OUT.tsv
+//       COUNT changes of one kind, each timed from just before the etcd write
+//       to the kernel's NFT_MSG_NEWGEN (end of the agent's transaction) seen on
+//       NFNLGRP_NFTABLES; a second etcd watcher timestamps etcd's delivery.
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "datastore/datastore.h"
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+constexpr int kLabelNames = 500;  // label-0 .. label-499 (value "v")
+constexpr int kRoles = 200;       // role == "r-0" .. "r-199"
+
+std::string Lbl(int k) { return "label-" + std::to_string(k % kLabelNames); }
+std::string Role(int k) { return "r-" + std::to_string(k % kRoles); }
+std::string RemoteIp(int i) {
+  return "10." + std::to_string(128 + i / 65536) + "." + std::to_string(i / 256 % 256) + "." +
+         std::to_string(i % 256);
+}
+
+// Policy i: even i `has(label-(i/2))`, odd i `role == "r-(i/2)"`, so 2
+// policies per label name and 5 per role; 3 inbound tcp rules with
+// src_selectors and one outbound rule with a dst_selector. `alt_port` moves
+// rule 0's port (the "rule" change).
+json Policy(int i, bool alt_port) {
+  std::mt19937 rng(1000003u + i);
+  const std::string sel =
+      i % 2 == 0 ? "has(" + Lbl(i / 2) + ")" : "role == \"" + Role(i / 2) + "\"";
+  json in = json::array();
+  for (int r = 0; r < 3; ++r) {
+    const int port = r == 0 && alt_port ? 60000 : 1000 + (i * 3 + r) % 50000;
+    const std::string src = r == 2 ? "role == \"" + Role(rng()) + "\"" : "has(" + Lbl(rng()) + ")";
+    in.push_back(
+        {{"action", "allow"}, {"protocol", "tcp"}, {"src_selector", src}, {"dst_ports", {port}}});
+  }
+  json out = json::array({{{"action", "allow"}, {"dst_selector", "has(" + Lbl(rng()) + ")"}}});
+  return {{"order", i}, {"selector", sel}, {"inbound_rules", in}, {"outbound_rules", out}};
+}
+
+// Remote endpoint i on host remote-(i/50): a role and 4-7 label names.
+json Remote(int i, const std::string& extra_label) {
+  std::mt19937 rng(7u + i);
+  json labels = {{"role", Role(rng())}};
+  const int n = 4 + rng() % 4;
+  for (int k = 0; k < n; ++k) labels[Lbl(rng())] = "v";
+  if (!extra_label.empty()) labels[extra_label] = "v";
+  return {{"name", "eth0"},
+          {"expected_ipv4_addrs", {RemoteIp(i)}},
+          {"labels", labels},
+          {"profile_ids", json::array()}};
+}
+std::string RemoteKey(int i) {
+  return "/calico/v1/host/remote-" + std::to_string(i / 50) + "/endpoint/ep-" + std::to_string(i);
+}
+
+// Local endpoint j: interface eth0 (j = 0) or eth-j, role r-j and 3 labels.
+json Local(int j, int role) {
+  json labels = {
+      {"role", Role(role)}, {Lbl(j * 7 + 3), "v"}, {Lbl(j * 13 + 5), "v"}, {Lbl(j * 29 + 11), "v"}};
+  return {{"name", j == 0 ? "eth0" : "eth-" + std::to_string(j)},
+          {"labels", labels},
+          {"profile_ids", json::array()}};
+}
+std::string LocalKey(const std::string& host, int j) {
+  return "/calico/v1/host/" + host + "/endpoint/ep-" + std::to_string(j);
+}
+std::string PolicyKey(int i) {
+  return "/calico/v1/policy/tier/default/policy/p-" + std::to_string(i);
+}
+
+int Gen(const std::string& host, int remote, int policies, int local) {
+  auto doc = [](const std::string& k, const json& v) {
+    std::printf("%s\n", json{{"key", k}, {"value", v}}.dump().c_str());
+  };
+  doc("/calico/v1/policy/tier/default/metadata", json{{"order", 100}});
+  for (int i = 0; i < policies; ++i) doc(PolicyKey(i), Policy(i, false));
+  for (int i = 0; i < remote; ++i) doc(RemoteKey(i), Remote(i, ""));
+  for (int j = 0; j < local; ++j) doc(LocalKey(host, j), Local(j, j));
+  doc("/calico/v1/Ready", "true");
+  return 0;
+}
+
+// ------------------------------------------------------------ nft events
+
+struct Counts {
+  int rules = 0, elems = 0, chains = 0, sets = 0, gens = 0;
+  bool overrun = false;
+};
+
+int OpenNftMonitor() {
+  int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+  if (fd < 0) return -1;
+  int size = 64 << 20;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
+  sockaddr_nl sa{};
+  sa.nl_family = AF_NETLINK;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0) return -1;
+  int group = NFNLGRP_NFTABLES;
+  if (::setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) return -1;
+  return fd;
+}
+
+// Reads events for up to `timeout`; returns at the first NEWGEN when
+// `stop_at_gen` (the time it arrived in *gen_at).
+void ReadEvents(int fd, Clock::duration timeout, bool stop_at_gen, Counts& c,
+                Clock::time_point* gen_at) {
+  static std::vector<char> buf(1 << 20);
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    pollfd p{fd, POLLIN, 0};
+    if (left.count() < 0 || ::poll(&p, 1, static_cast<int>(left.count()) + 1) <= 0) return;
+    const ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
+    const auto now = Clock::now();
+    if (n < 0) {
+      if (errno == ENOBUFS) c.overrun = true;
+      continue;
+    }
+    int len = static_cast<int>(n);
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, len);
+         h = NLMSG_NEXT(h, len)) {
+      if ((h->nlmsg_type >> 8) != NFNL_SUBSYS_NFTABLES) continue;
+      switch (h->nlmsg_type & 0xff) {
+        case NFT_MSG_NEWRULE:
+        case NFT_MSG_DELRULE:
+          ++c.rules;
+          break;
+        case NFT_MSG_NEWSETELEM:
+        case NFT_MSG_DELSETELEM:
+          ++c.elems;
+          break;
+        case NFT_MSG_NEWCHAIN:
+        case NFT_MSG_DELCHAIN:
+          ++c.chains;
+          break;
+        case NFT_MSG_NEWSET:
+        case NFT_MSG_DELSET:
+          ++c.sets;
+          break;
+        case NFT_MSG_NEWGEN:
+          ++c.gens;
+          if (gen_at) *gen_at = now;
+          if (stop_at_gen) return;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------ changes
+
+// Timestamps etcd's delivery of each event under /calico/v1 (a second
+// watcher beside the agent's: its delivery time is a lower bound of theirs).
+class WatchClock {
+ public:
+  WatchClock(const felix::datastore::EtcdSettings& s, int64_t from) : client_(MakeEtcdClient(s)) {
+    thread_ = std::thread([this, from] {
+      client_->Watch(
+          std::string(felix::datastore::kCalicoV1Prefix), from,
+          [this](std::vector<felix::datastore::WatchEvent>) {
+            std::lock_guard<std::mutex> l(mu_);
+            last_ = Clock::now();
+            ++count_;
+            return true;
+          },
+          stop_);
+    });
+  }
+  ~WatchClock() {
+    stop_ = true;
+    thread_.join();
+  }
+  int64_t count() {
+    std::lock_guard<std::mutex> l(mu_);
+    return count_;
+  }
+  // The time of the event after `before` events, waiting up to 2 s.
+  std::optional<Clock::time_point> After(int64_t before) {
+    for (int i = 0; i < 2000; ++i) {
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        if (count_ > before) return last_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::unique_ptr<felix::datastore::EtcdClient> client_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  Clock::time_point last_{};
+  int64_t count_ = 0;
+  std::thread thread_;
+};
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+int Changes(const std::string& url, const std::string& api, const std::string& host,
+            const std::string& kind, int count, const std::string& out_path) {
+  felix::datastore::EtcdSettings s;
+  s.api = api == "v3" ? felix::datastore::EtcdApi::kV3 : felix::datastore::EtcdApi::kV2;
+  s.endpoints = {url};
+  auto etcd = MakeEtcdClient(s);
+  auto snap = etcd->GetPrefix("/calico/v1/host/" + host);
+  if (!snap.ok()) return std::fprintf(stderr, "etcd: %s\n", snap.status().message().c_str()), 2;
+  WatchClock watch(s, snap->index + 1);
+  int fd = OpenNftMonitor();
+  if (fd < 0) return std::perror("netlink"), 2;
+  // The label rule 0 of policy p-1 selects on (p-1 applies to ep-0 while its
+  // role is r-0); remote endpoint 0 toggles it (an IP-set element change).
+  const std::string sel = Policy(1, false)["inbound_rules"][0]["src_selector"];
+  const std::string remote_label = sel.substr(4, sel.size() - 5);
+  std::ofstream out(out_path);
+  out << "i\tkind\twrite_ms\twatch_ms\tnft_ms\trules\telems\tchains\tsets\textra_gens\n";
+  std::vector<double> lat;
+  int timeouts = 0;
+  for (int i = 0; i < count; ++i) {
+    const bool odd = i % 2 == 0;  // the 1st, 3rd, ... change moves away from the loaded state
+    std::string key, value;
+    if (kind == "rule")
+      key = PolicyKey(1), value = Policy(1, odd).dump();
+    else if (kind == "label")
+      key = LocalKey(host, 0), value = Local(0, odd ? 1 : 0).dump();
+    else
+      key = RemoteKey(0), value = Remote(0, odd ? remote_label : "").dump();
+    Counts drain;
+    ReadEvents(fd, std::chrono::milliseconds(0), false, drain, nullptr);
+    const int64_t seen = watch.count();
+    const auto t0 = Clock::now();
+    if (auto st = etcd->Set(key, value); !st.ok()) {
+      return std::fprintf(stderr, "etcd set: %s\n", st.message().c_str()), 2;
+    }
+    const auto t_written = Clock::now();
+    Counts c;
+    Clock::time_point t_gen{};
+    ReadEvents(fd, std::chrono::seconds(5), true, c, &t_gen);
+    const auto t_watch = watch.After(seen);
+    if (c.gens == 0) {
+      ++timeouts;
+      continue;
+    }
+    Counts extra;  // a second transaction for the same change would show here
+    ReadEvents(fd, std::chrono::milliseconds(30), false, extra, nullptr);
+    lat.push_back(Ms(t_gen - t0));
+    out << i << '\t' << kind << '\t' << Ms(t_written - t0) << '\t'
+        << (t_watch ? Ms(*t_watch - t0) : -1) << '\t' << Ms(t_gen - t0) << '\t'
+        << c.rules + extra.rules << '\t' << c.elems + extra.elems << '\t' << c.chains + extra.chains
+        << '\t' << c.sets + extra.sets << '\t' << extra.gens << (c.overrun ? "\toverrun" : "")
+        << '\n';
+  }
+  std::sort(lat.begin(), lat.end());
+  auto pct = [&](double p) {
+    return lat.empty() ? -1.0 : lat[std::min(lat.size() - 1, static_cast<size_t>(p * lat.size()))];
+  };
+  std::printf("%s (%s): n=%zu timeouts=%d p50=%.2f p90=%.2f p99=%.2f max=%.2f ms\n", kind.c_str(),
+              api.c_str(), lat.size(), timeouts, pct(0.5), pct(0.9), pct(0.99),
+              lat.empty() ? -1.0 : lat.back());
+  return timeouts == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> a(argv + 1, argv + argc);
+  if (a.size() == 5 && a[0] == "gen") {
+    return Gen(a[1], std::stoi(a[2]), std::stoi(a[3]), std::stoi(a[4]));
+  }
+  if (a.size() == 7 && a[0] == "changes") {
+    return Changes(a[1], a[2], a[3], a[4], std::stoi(a[5]), a[6]);
+  }
+  std::fprintf(stderr,
+               "usage: agent_bench gen HOSTNAME REMOTE POLICIES LOCAL\n"
+               "       agent_bench changes URL v2|v3 HOSTNAME rule|label|remote COUNT OUT.tsv\n");
+  return 64;
+}
