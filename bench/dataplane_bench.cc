@@ -123,21 +123,44 @@ bool NftFile(const std::string& script) {
   return Sh("nft -f " + path) == 0;
 }
 
+// Arg 0: one member added then removed, alternately (the headline figure);
+// 1: only adds (a new member each time); 2: only removes (of members added
+// beforehand, untimed).
 void BM_ApplyOneSetElement(benchmark::State& state) {
   Env env(state);
   if (!env.ok || !env.Program(Snapshot(10'000, 1'000, 10, 100), state)) return;
-  const model::Cidr extra = *model::ParseCidr("10.250.0.1/32", 4);
+  const int mode = static_cast<int>(state.range(0));
+  auto extra = [](int i) {
+    return *model::ParseCidr(fmt::format("10.250.{}.{}/32", i / 250, 1 + i % 250), 4);
+  };
+  if (mode == 2) {
+    calc::IpSetDeltaUpdate d{"set-7", {}, {}};
+    for (int i = 0; i < 1000; ++i) d.added.push_back(extra(i));
+    env.dp->OnUpdate(d);
+    if (!env.dp->Apply().ok()) return state.SkipWithError("apply failed");
+  }
+  int i = 0;
   bool add = true;
   for (auto _ : state) {
     calc::IpSetDeltaUpdate d{"set-7", {}, {}};
-    (add ? d.added : d.removed).push_back(extra);
-    add = !add;
+    if (mode == 0) {
+      (add ? d.added : d.removed).push_back(extra(0));
+      add = !add;
+    } else {
+      (mode == 1 ? d.added : d.removed).push_back(extra(i++));
+    }
     env.dp->OnUpdate(d);
     if (!env.dp->Apply().ok()) state.SkipWithError("apply failed");
   }
   state.SetLabel(env.backend->last.substr(0, 60));
 }
-BENCHMARK(BM_ApplyOneSetElement)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(200);
+BENCHMARK(BM_ApplyOneSetElement)
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(200);
 
 void BM_NftFileOneSetElement(benchmark::State& state) {
   Env env(state);

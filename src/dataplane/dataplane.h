@@ -23,6 +23,7 @@
 
 #include "base/base.h"
 #include "calc/messages.h"
+#include "rules/incremental.h"
 #include "rules/ir.h"
 #include "rules/rules.h"
 
@@ -57,6 +58,12 @@ Result<std::unique_ptr<NftBackend>> MakeLibNftablesBackend();
 // reference is gone. Empty when the tables are equal. If a set's type or a
 // base chain's hook changed, returns FullReplaceScript(desired).
 std::string Diff(const rules::Table& programmed, const rules::Table& desired);
+
+// Diff restricted to the keys `delta` names: the same script as
+// Diff(programmed, desired) whenever the tables differ only in those keys,
+// at a cost proportional to the delta rather than to the table.
+std::string DiffDelta(const rules::Table& programmed, const rules::Table& desired,
+                      const rules::TableDelta& delta);
 
 // One transaction that replaces whatever `inet calico` holds (or creates it):
 // "add table", "delete table", then every object of `desired`.
@@ -154,7 +161,7 @@ class Dataplane {
   Status Refresh();
 
   Health health() const { return health_; }
-  const rules::InterfaceResolution& resolution() const { return resolution_; }
+  const rules::InterfaceResolution& resolution() const { return renderer_.resolution(); }
   // What we believe the kernel holds (empty before the first program).
   const rules::Table& programmed() const { return programmed_; }
 
@@ -165,9 +172,12 @@ class Dataplane {
   Clock& clock_;
   const DataplaneOptions options_;
 
-  rules::DesiredState desired_;
+  void Resolve();
+
+  // Desired state, resolution and the incrementally rendered table; its
+  // delta names what differs from programmed_ (unless a full replace is due).
+  rules::IncrementalRenderer renderer_;
   InterfaceAddrs interfaces_;
-  rules::InterfaceResolution resolution_;
   bool dirty_ = false;             // desired changed since the last program
   bool need_full_replace_ = true;  // first program, or after a failure/drift
   bool programmed_once_ = false;   // programmed_ reflects a successful program

@@ -5,10 +5,13 @@
 //   1. new chains (empty; base chains with their hook)
 //   2. new sets and maps (declarations)
 //   3. element deletes, then element adds (changed verdict-map entries are a
-//      delete plus an add)
+//      delete plus an add; adds to an existing plain set are written as a
+//      re-declaration with elements, see AppendPlainSetAdd)
 //   4. flush of changed chains and of chains about to be deleted
 //   5. rules of changed and new chains
 //   6. delete removed chains, then removed sets and maps
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,6 +53,18 @@ void AppendElements(std::string& out, const char* verb, const std::string& name,
   out += " }\n";
 }
 
+// Adds elements to an existing plain set as a re-declaration carrying them:
+// `add set inet calico NAME { type T; elements = { ... } }`. Same effect as
+// `add element` (the declaration is identical, so the kernel keeps the set),
+// but libnftables 1.0.6 then fills its cache with the tables only, where
+// `add element` makes it dump every chain of the ruleset first (~2.5 ms with
+// 2,000 chains, against ~0.2 ms).
+void AppendPlainSetAdd(std::string& out, const std::string& name, const rules::Set& s,
+                       const std::vector<std::string>& keys) {
+  out += fmt::format("add set {} {} {{ type {}; elements = {{ {} }} }}\n", kTable, name, s.key_type,
+                     fmt::join(keys, ", "));
+}
+
 std::vector<std::string> AllKeys(const rules::Set& s) {
   std::vector<std::string> keys;
   keys.reserve(s.elements.size());
@@ -61,23 +76,54 @@ void AppendRules(std::string& out, const std::string& name, const rules::Chain& 
   for (const std::string& r : c.rules) out += fmt::format("add rule {} {} {}\n", kTable, name, r);
 }
 
+// Calls f(name, value) for the entries of `m` named in `keys` (all entries
+// when `keys` is null), in name order: a Diff restricted to some keys emits
+// exactly the lines the full Diff would emit for them.
+template <typename T, typename F>
+void ForKeys(const std::map<std::string, T>& m, const std::set<std::string>* keys, F f) {
+  if (keys == nullptr) {
+    for (const auto& [name, v] : m) f(name, v);
+    return;
+  }
+  for (const auto& name : *keys) {
+    auto it = m.find(name);
+    if (it != m.end()) f(name, it->second);
+  }
+}
+
+// The keys a diff looks at: all (null members) or those of a TableDelta.
+struct Scope {
+  const std::set<std::string>* chains = nullptr;
+  const std::set<std::string>* sets = nullptr;  // sets compared whole or by element
+  const rules::TableDelta* delta = nullptr;     // element scopes
+  // Element keys of set `name` to compare; null: all of them.
+  const std::set<std::string>* Elements(const std::string& name) const {
+    if (delta == nullptr || delta->sets.contains(name)) return nullptr;
+    auto it = delta->elements.find(name);
+    return it == delta->elements.end() ? nullptr : &it->second;
+  }
+};
+
 // True if the change cannot be expressed element-wise / by flushing (type,
 // flags or hook changed): the caller then replaces the whole table.
-bool NeedsReplace(const rules::Table& a, const rules::Table& b) {
-  for (const auto& [name, s] : b.sets) {
+bool NeedsReplace(const rules::Table& a, const rules::Table& b, const Scope& sc) {
+  bool replace = false;
+  ForKeys(b.sets, sc.sets, [&](const std::string& name, const rules::Set& s) {
     auto it = a.sets.find(name);
-    if (it == a.sets.end()) continue;
+    if (it == a.sets.end()) return;
     const rules::Set& old = it->second;
     if (old.key_type != s.key_type || old.data_type != s.data_type || old.flags != s.flags) {
-      return true;
+      replace = true;
     }
-  }
-  for (const auto& [name, c] : b.chains) {
+  });
+  ForKeys(b.chains, sc.chains, [&](const std::string& name, const rules::Chain& c) {
     auto it = a.chains.find(name);
-    if (it != a.chains.end() && it->second.hook != c.hook) return true;
-  }
-  return false;
+    if (it != a.chains.end() && it->second.hook != c.hook) replace = true;
+  });
+  return replace;
 }
+
+std::string DiffIn(const rules::Table& a, const rules::Table& b, const Scope& sc);
 
 }  // namespace
 
@@ -87,64 +133,81 @@ std::string FullReplaceScript(const rules::Table& desired) {
   return out + Diff(rules::Table{}, desired);
 }
 
-std::string Diff(const rules::Table& a, const rules::Table& b) {
-  if (NeedsReplace(a, b)) return FullReplaceScript(b);
+std::string Diff(const rules::Table& a, const rules::Table& b) { return DiffIn(a, b, Scope{}); }
+
+std::string DiffDelta(const rules::Table& a, const rules::Table& b, const rules::TableDelta& d) {
+  if (d.all) return Diff(a, b);
+  std::set<std::string> sets = d.sets;
+  for (const auto& [name, keys] : d.elements) sets.insert(name);
+  return DiffIn(a, b, Scope{&d.chains, &sets, &d});
+}
+
+namespace {
+
+std::string DiffIn(const rules::Table& a, const rules::Table& b, const Scope& sc) {
+  if (NeedsReplace(a, b, sc)) return FullReplaceScript(b);
   std::string out;
   // 1. New chains, empty.
-  for (const auto& [name, c] : b.chains) {
+  ForKeys(b.chains, sc.chains, [&](const std::string& name, const rules::Chain& c) {
     if (!a.chains.contains(name)) out += ChainDecl(name, c);
-  }
+  });
   // 2. New sets and maps.
-  for (const auto& [name, s] : b.sets) {
+  ForKeys(b.sets, sc.sets, [&](const std::string& name, const rules::Set& s) {
     if (!a.sets.contains(name)) out += SetDecl(name, s);
-  }
+  });
   // 3. Elements: deletes first (a changed map entry is deleted, then added).
-  for (const auto& [name, s] : b.sets) {
+  ForKeys(b.sets, sc.sets, [&](const std::string& name, const rules::Set& s) {
     auto it = a.sets.find(name);
-    if (it == a.sets.end()) continue;
+    if (it == a.sets.end()) return;
     std::vector<std::string> gone;
-    for (const auto& [k, v] : it->second.elements) {
-      auto n = s.elements.find(k);
-      if (n == s.elements.end() || n->second != v) gone.push_back(k);
-    }
+    ForKeys(it->second.elements, sc.Elements(name),
+            [&](const std::string& k, const std::string& v) {
+              auto n = s.elements.find(k);
+              if (n == s.elements.end() || n->second != v) gone.push_back(k);
+            });
     AppendElements(out, "delete", name, s, gone, false);
-  }
-  for (const auto& [name, s] : b.sets) {
+  });
+  ForKeys(b.sets, sc.sets, [&](const std::string& name, const rules::Set& s) {
     auto it = a.sets.find(name);
     if (it == a.sets.end()) {
       AppendElements(out, "add", name, s, AllKeys(s), true);
-      continue;
+      return;
     }
     std::vector<std::string> added;
-    for (const auto& [k, v] : s.elements) {
+    ForKeys(s.elements, sc.Elements(name), [&](const std::string& k, const std::string& v) {
       auto o = it->second.elements.find(k);
       if (o == it->second.elements.end() || o->second != v) added.push_back(k);
+    });
+    if (!added.empty() && !IsMap(s) && s.flags.empty()) {
+      AppendPlainSetAdd(out, name, s, added);
+    } else {
+      AppendElements(out, "add", name, s, added, true);
     }
-    AppendElements(out, "add", name, s, added, true);
-  }
+  });
   // 4. Flush changed chains and chains to delete, so no reference remains.
-  for (const auto& [name, c] : a.chains) {
+  ForKeys(a.chains, sc.chains, [&](const std::string& name, const rules::Chain& c) {
     auto it = b.chains.find(name);
-    if (c.rules.empty()) continue;
+    if (c.rules.empty()) return;
     if (it == b.chains.end() || it->second.rules != c.rules) {
       out += fmt::format("flush chain {} {}\n", kTable, name);
     }
-  }
+  });
   // 5. Rules of new and changed chains.
-  for (const auto& [name, c] : b.chains) {
+  ForKeys(b.chains, sc.chains, [&](const std::string& name, const rules::Chain& c) {
     auto it = a.chains.find(name);
     if (it == a.chains.end() || it->second.rules != c.rules) AppendRules(out, name, c);
-  }
+  });
   // 6. Deletes: chains, then sets and maps.
-  for (const auto& [name, c] : a.chains) {
+  ForKeys(a.chains, sc.chains, [&](const std::string& name, const rules::Chain&) {
     if (!b.chains.contains(name)) out += fmt::format("delete chain {} {}\n", kTable, name);
-  }
-  for (const auto& [name, s] : a.sets) {
+  });
+  ForKeys(a.sets, sc.sets, [&](const std::string& name, const rules::Set& s) {
     if (!b.sets.contains(name)) {
       out += fmt::format("delete {} {} {}\n", IsMap(s) ? "map" : "set", kTable, name);
     }
-  }
+  });
   return out;
 }
 
+}  // namespace
 }  // namespace felix::dataplane

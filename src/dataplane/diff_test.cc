@@ -95,6 +95,34 @@ TEST(DiffTest, MinimalScripts) {
   }
 }
 
+// Plain (non-interval) sets: adds are a re-declaration carrying the new
+// members (libnftables then skips its chain cache), deletes are element
+// deletes; DiffDelta gives the same script from the changed keys alone.
+TEST(DiffTest, PlainSetMembers) {
+  const std::vector<DiffCase> cases = {
+      {"members added to an existing plain set: a re-declaration carrying them",
+       [](Table& t) {
+         t.sets["cali4-p"].elements["10.0.0.2"] = "";
+         t.sets["cali4-p"].elements["10.0.0.3"] = "";
+       },
+       "add set inet calico cali4-p { type ipv4_addr; elements = { 10.0.0.2, 10.0.0.3 } }\n"},
+      {"a member removed from a plain set is one element delete",
+       [](Table& t) { t.sets["cali4-p"].elements.erase("10.0.0.1"); },
+       "delete element inet calico cali4-p { 10.0.0.1 }\n"},
+  };
+  for (const auto& c : cases) {
+    Table a = Base();
+    a.sets["cali4-p"] = Set{"ipv4_addr", std::nullopt, {}, {{"10.0.0.1", ""}}};
+    Table b = a;
+    c.change(b);
+    EXPECT_EQ(Diff(a, b), c.want) << c.description;
+    rules::TableDelta d;
+    for (const auto& [k, v] : b.sets.at("cali4-p").elements) d.elements["cali4-p"].insert(k);
+    d.elements["cali4-p"].insert("10.0.0.1");
+    EXPECT_EQ(DiffDelta(a, b, d), c.want) << c.description;
+  }
+}
+
 TEST(DiffTest, TypeChangeReplacesTheTable) {
   Table desired = Base();
   desired.sets["cali4-a"].flags = {};

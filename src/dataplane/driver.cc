@@ -1,7 +1,9 @@
 // The Dataplane driver: queues desired state (OnUpdate, OnInterfaces: no
-// kernel I/O), and in Apply() renders, diffs against what it programmed and
-// sends one transaction. Retries with capped exponential back-off by keeping
-// its work dirty; refreshes (reads back and repairs) every refresh interval.
+// kernel I/O; the IncrementalRenderer only records what a message touched),
+// and in Apply() re-renders the touched parts, diffs only the changed keys
+// against what it programmed and sends one transaction (a full replace on
+// the first program and after a failure or drift). Retries with capped exponential back-off by
+// keeping its work dirty; refreshes (reads back and repairs) every refresh interval.
 #include <algorithm>
 #include <type_traits>
 #include <variant>
@@ -19,28 +21,29 @@ Dataplane::Dataplane(NftBackend& backend, Clock& clock, DataplaneOptions options
     : backend_(backend), clock_(clock), options_(options) {}
 
 void Dataplane::OnUpdate(const calc::Message& m) {
-  rules::ApplyMessage(desired_, m);
+  renderer_.Apply(m);
   dirty_ = true;
   const bool affects_resolution = std::holds_alternative<calc::HostEndpointUpdate>(m) ||
                                   std::holds_alternative<calc::HostEndpointRemove>(m) ||
                                   std::holds_alternative<calc::ConfigUpdate>(m);
-  if (affects_resolution) {
-    resolution_ =
-        ResolveInterfaces(desired_.host_endpoints, interfaces_, desired_.config.interface_prefixes);
-  }
+  if (affects_resolution) Resolve();
 }
 
 void Dataplane::OnInterfaces(const InterfaceAddrs& interfaces) {
   interfaces_ = interfaces;
-  rules::InterfaceResolution r =
-      ResolveInterfaces(desired_.host_endpoints, interfaces_, desired_.config.interface_prefixes);
-  if (r == resolution_) return;
-  resolution_ = std::move(r);
-  dirty_ = true;
+  const rules::InterfaceResolution before = renderer_.resolution();
+  Resolve();
+  if (renderer_.resolution() != before) dirty_ = true;
+}
+
+void Dataplane::Resolve() {
+  const rules::DesiredState& s = renderer_.state();
+  renderer_.SetResolution(
+      ResolveInterfaces(s.host_endpoints, interfaces_, s.config.interface_prefixes));
 }
 
 bool Dataplane::Dirty() const {
-  if (!desired_.in_sync) return false;
+  if (!renderer_.state().in_sync) return false;
   const Clock::time_point now = clock_.Now();
   if (retry_at_) return now >= *retry_at_;
   if (dirty_ || need_full_replace_) return true;
@@ -48,13 +51,13 @@ bool Dataplane::Dirty() const {
 }
 
 std::optional<Clock::time_point> Dataplane::NextDeadline() const {
-  if (!desired_.in_sync) return std::nullopt;
+  if (!renderer_.state().in_sync) return std::nullopt;
   if (retry_at_) return retry_at_;
   return refresh_at_;
 }
 
 Status Dataplane::Apply() {
-  if (!desired_.in_sync) return Status::Ok();  // keep any previous table as it is
+  if (!renderer_.state().in_sync) return Status::Ok();  // keep any previous table as it is
   const Clock::time_point now = clock_.Now();
   if (retry_at_ && now < *retry_at_) return Status::Ok();  // backing off
   if (dirty_ || need_full_replace_ || retry_at_) {
@@ -66,9 +69,10 @@ Status Dataplane::Apply() {
 }
 
 Status Dataplane::Program() {
-  rules::Table desired = rules::Render(desired_, resolution_);
+  const rules::TableDelta& delta = renderer_.Flush();
+  const rules::Table& desired = renderer_.table();
   const bool full = need_full_replace_ || !programmed_once_;
-  std::string script = full ? FullReplaceScript(desired) : Diff(programmed_, desired);
+  std::string script = full ? FullReplaceScript(desired) : DiffDelta(programmed_, desired, delta);
   const Clock::time_point now = clock_.Now();
   Status st = script.empty() ? Status::Ok() : backend_.Run(script);
   if (!st.ok()) {
@@ -85,7 +89,12 @@ Status Dataplane::Program() {
     FLOG_INFO(kLog, "Programmed table inet calico: {} chains, {} sets", desired.chains.size(),
               desired.sets.size());
   }
-  programmed_ = std::move(desired);
+  if (full) {
+    programmed_ = desired;
+  } else {
+    rules::PatchTable(programmed_, desired, delta);
+  }
+  renderer_.ClearDelta();
   programmed_once_ = true;
   dirty_ = false;
   need_full_replace_ = false;
@@ -99,7 +108,7 @@ Status Dataplane::Program() {
 }
 
 Status Dataplane::Refresh() {
-  if (!desired_.in_sync || !programmed_once_) return Status::Ok();
+  if (!renderer_.state().in_sync || !programmed_once_) return Status::Ok();
   if (options_.refresh_interval.count() > 0) {
     refresh_at_ = clock_.Now() + options_.refresh_interval;
   }

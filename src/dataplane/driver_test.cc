@@ -95,7 +95,8 @@ TEST_F(DriverTest, SetMemberChangeIsAnElementChangeNotAChainRewrite) {
   ASSERT_EQ(backend_.scripts.size(), 2u);
   const std::string name = rules::IpSetName("s1", 4);
   EXPECT_EQ(backend_.scripts[1], "delete element inet calico " + name + " { 10.0.0.1 }\n" +
-                                     "add element inet calico " + name + " { 10.0.0.2 }\n");
+                                     "add set inet calico " + name +
+                                     " { type ipv4_addr; elements = { 10.0.0.2 } }\n");
 }
 
 TEST_F(DriverTest, BurstsCoalesceIntoOneTransaction) {

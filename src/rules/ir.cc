@@ -18,7 +18,12 @@ void PrintSet(std::string& out, const std::string& name, const Set& s) {
   if (!s.elements.empty()) {
     std::string elems;
     for (const auto& [k, v] : s.elements) {
-      elems += (elems.empty() ? "" : ", ") + (is_map ? k + " : " + v : k);
+      if (!elems.empty()) elems += ", ";
+      elems += k;
+      if (is_map) {
+        elems += " : ";
+        elems += v;
+      }
     }
     out += fmt::format("\t\telements = {{ {} }}\n", elems);
   }
@@ -36,6 +41,47 @@ void PrintChain(std::string& out, const std::string& name, const Chain& c) {
 }
 
 }  // namespace
+
+void PatchTable(Table& dst, const Table& src, const TableDelta& d) {
+  if (d.all) {
+    dst = src;
+    return;
+  }
+  for (const auto& name : d.chains) {
+    auto it = src.chains.find(name);
+    if (it == src.chains.end()) {
+      dst.chains.erase(name);
+    } else {
+      dst.chains[name] = it->second;
+    }
+  }
+  auto copy_set = [&](const std::string& name) {
+    auto it = src.sets.find(name);
+    if (it == src.sets.end()) {
+      dst.sets.erase(name);
+    } else {
+      dst.sets[name] = it->second;
+    }
+  };
+  for (const auto& name : d.sets) copy_set(name);
+  for (const auto& [name, keys] : d.elements) {
+    if (d.sets.contains(name)) continue;
+    auto s = src.sets.find(name);
+    auto t = dst.sets.find(name);
+    if (s == src.sets.end() || t == dst.sets.end()) {
+      copy_set(name);
+      continue;
+    }
+    for (const auto& k : keys) {
+      auto e = s->second.elements.find(k);
+      if (e == s->second.elements.end()) {
+        t->second.elements.erase(k);
+      } else {
+        t->second.elements[k] = e->second;
+      }
+    }
+  }
+}
 
 std::string ToNftScript(const Table& t) {
   std::string out = fmt::format("table {} {} {{\n", kTableFamily, kTableName);

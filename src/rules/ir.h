@@ -11,6 +11,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,23 @@ struct Table {
   std::map<std::string, Set> sets;      // sets and maps, by name
   friend bool operator==(const Table&, const Table&) = default;
 };
+
+// Which keys of a Table may have changed between two versions of it (the
+// incremental renderer's output, the driver's diff input). Keys not named
+// are equal in both versions.
+struct TableDelta {
+  bool all = false;              // anything may have changed
+  std::set<std::string> chains;  // chains changed, added or removed
+  std::set<std::string> sets;    // sets/maps changed as a whole, added or removed
+  // Sets/maps present in both versions with the same declaration, of which
+  // only these element keys may differ (a name in `sets` wins).
+  std::map<std::string, std::set<std::string>> elements;
+  bool empty() const { return !all && chains.empty() && sets.empty() && elements.empty(); }
+  friend bool operator==(const TableDelta&, const TableDelta&) = default;
+};
+
+// Makes `dst` equal to `src` in the keys `d` names (dst = src when d.all).
+void PatchTable(Table& dst, const Table& src, const TableDelta& d);
 
 // The whole table as an `nft -f` script that (re)creates it:
 // "table inet calico { ... }" with sets/maps first, then chains.

@@ -49,6 +49,7 @@
 #include "rules/endpoint_chains.h"
 #include "rules/match.h"
 #include "rules/names.h"
+#include "rules/render_parts.h"
 #include "rules/rules.h"
 
 namespace felix::rules {
@@ -128,9 +129,11 @@ std::map<std::string, HostBinding> BindHostInterfaces(const DesiredState& s,
   return b;
 }
 
-// Fills a host dispatch map (kind "fh", "th", "fhr", "thr") for the bindings.
+// Fills a host dispatch map (kind "fh", "th", "fhr", "thr") for the bindings;
+// records the split chains it adds in `added`.
 void AddHostDispatch(Table& t, const std::map<std::string, HostBinding>& bindings,
-                     const std::string& kind, const std::set<calc::HostEndpointId>& eligible) {
+                     const std::string& kind, const std::set<calc::HostEndpointId>& eligible,
+                     std::set<std::string>& added) {
   Set& map = t.sets["cali-" + kind + "-map"];
   for (const auto& [iface, hb] : bindings) {
     auto v4 = hb.v4 && eligible.contains(*hb.v4) ? hb.v4 : std::nullopt;
@@ -142,11 +145,14 @@ void AddHostDispatch(Table& t, const std::map<std::string, HostBinding>& binding
     }
     const std::string split = SplitChainName(kind + "s", iface);
     Chain& c = t.chains[split];
+    added.insert(split);
     if (v4) c.rules.push_back("meta nfproto ipv4 goto " + HostChainName(kind, *v4));
     if (v6) c.rules.push_back("meta nfproto ipv6 goto " + HostChainName(kind, *v6));
     map.elements[QuoteIface(iface)] = "goto " + split;
   }
 }
+
+}  // namespace
 
 void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   std::vector<std::string> input = {kUntrackedAccept}, output = {kUntrackedAccept},
@@ -201,12 +207,12 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   t.chains["cali-failsafe-out-raw"] = Chain{std::nullopt, FailsafeRules(c, false, true)};
 }
 
-std::vector<std::string> RuleListRules(const std::vector<calc::Rule>& rules, bool in_profile) {
-  std::vector<std::string> out;
+Chain RuleListChain(const std::vector<calc::Rule>& rules, bool in_profile) {
+  Chain c;
   for (const auto& r : rules) {
-    for (auto& text : RenderRule(r, in_profile)) out.push_back(std::move(text));
+    for (auto& text : RenderRule(r, in_profile)) c.rules.push_back(std::move(text));
   }
-  return out;
+  return c;
 }
 
 // One family's nft set for an IP set. When every member is a single address
@@ -229,42 +235,29 @@ Set IpSetFor(const std::set<model::Cidr>& members, int f) {
   return Set{type, std::nullopt, {}, std::move(elements)};
 }
 
-}  // namespace
+void AddWorkloadIface(Table& t, const DesiredState& s, const calc::WorkloadEndpointUpdate& ep) {
+  const std::string fw = WorkloadChainName("fw", ep.name), tw = WorkloadChainName("tw", ep.name);
+  if (ep.active) {
+    t.chains[fw] =
+        Chain{std::nullopt, TrackedEndpointRules(s, ep.policy, false, std::nullopt, ep.mac)};
+    t.chains[tw] =
+        Chain{std::nullopt, TrackedEndpointRules(s, ep.policy, true, std::nullopt, std::nullopt)};
+  } else {
+    t.chains[fw] = Chain{std::nullopt, {"drop"}};
+    t.chains[tw] = Chain{std::nullopt, {"drop"}};
+  }
+  t.sets.at("cali-fw-map").elements[QuoteIface(ep.name)] = "goto " + fw;
+  t.sets.at("cali-tw-map").elements[QuoteIface(ep.name)] = "goto " + tw;
+}
 
-Table Render(const DesiredState& s, const InterfaceResolution& r) {
-  Table t;
-  AddBaseChains(t, s.config);
-  for (const auto& [id, members] : s.ip_sets) {
-    for (int f : {4, 6}) {
-      t.sets[IpSetName(id, f)] = IpSetFor(members, f);
-    }
-  }
-  for (const auto& [id, p] : s.policies) {
-    t.chains[PolicyChainName(id, true)] = Chain{std::nullopt, RuleListRules(p.inbound, false)};
-    t.chains[PolicyChainName(id, false)] = Chain{std::nullopt, RuleListRules(p.outbound, false)};
-  }
-  for (const auto& [id, p] : s.profiles) {
-    t.chains[ProfileChainName(id, true)] = Chain{std::nullopt, RuleListRules(p.inbound, true)};
-    t.chains[ProfileChainName(id, false)] = Chain{std::nullopt, RuleListRules(p.outbound, true)};
-  }
-  // Workload endpoints, by interface (the smallest id wins a shared name).
-  std::set<std::string> wl_ifaces;
-  for (const auto& [id, ep] : s.workload_endpoints) {
-    if (!wl_ifaces.insert(ep.name).second) continue;
-    const std::string fw = WorkloadChainName("fw", ep.name), tw = WorkloadChainName("tw", ep.name);
-    if (ep.active) {
-      t.chains[fw] =
-          Chain{std::nullopt, TrackedEndpointRules(s, ep.policy, false, std::nullopt, ep.mac)};
-      t.chains[tw] =
-          Chain{std::nullopt, TrackedEndpointRules(s, ep.policy, true, std::nullopt, std::nullopt)};
-    } else {
-      t.chains[fw] = Chain{std::nullopt, {"drop"}};
-      t.chains[tw] = Chain{std::nullopt, {"drop"}};
-    }
-    t.sets["cali-fw-map"].elements[QuoteIface(ep.name)] = "goto " + fw;
-    t.sets["cali-tw-map"].elements[QuoteIface(ep.name)] = "goto " + tw;
-  }
-  // Host endpoints: chains per endpoint, dispatch per interface.
+std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const InterfaceResolution& r,
+                                     const HostChainSource& reuse) {
+  std::set<std::string> added;
+  auto put = [&](const calc::HostEndpointId& id, const std::string& name, auto render) {
+    std::optional<Chain> c = reuse ? reuse(id, name) : std::nullopt;
+    t.chains[name] = c ? std::move(*c) : Chain{std::nullopt, render()};
+    added.insert(name);
+  };
   auto bindings = BindHostInterfaces(s, r);
   std::set<calc::HostEndpointId> all, untracked;
   for (const auto& [iface, hb] : bindings) {
@@ -274,21 +267,53 @@ Table Render(const DesiredState& s, const InterfaceResolution& r) {
   }
   for (const auto& id : all) {
     const auto& ep = s.host_endpoints.at(id);
-    t.chains[HostChainName("fh", id)] = Chain{
-        std::nullopt, TrackedEndpointRules(s, ep.policy, true, "cali-failsafe-in", std::nullopt)};
-    t.chains[HostChainName("th", id)] = Chain{
-        std::nullopt, TrackedEndpointRules(s, ep.policy, false, "cali-failsafe-out", std::nullopt)};
+    put(id, HostChainName("fh", id),
+        [&] { return TrackedEndpointRules(s, ep.policy, true, "cali-failsafe-in", std::nullopt); });
+    put(id, HostChainName("th", id), [&] {
+      return TrackedEndpointRules(s, ep.policy, false, "cali-failsafe-out", std::nullopt);
+    });
     if (ep.policy.untracked_tiers.empty()) continue;
     untracked.insert(id);
-    t.chains[HostChainName("fhr", id)] =
-        Chain{std::nullopt, UntrackedEndpointRules(s, ep.policy, true, "cali-failsafe-in-raw")};
-    t.chains[HostChainName("thr", id)] =
-        Chain{std::nullopt, UntrackedEndpointRules(s, ep.policy, false, "cali-failsafe-out-raw")};
+    put(id, HostChainName("fhr", id),
+        [&] { return UntrackedEndpointRules(s, ep.policy, true, "cali-failsafe-in-raw"); });
+    put(id, HostChainName("thr", id),
+        [&] { return UntrackedEndpointRules(s, ep.policy, false, "cali-failsafe-out-raw"); });
   }
-  AddHostDispatch(t, bindings, "fh", all);
-  AddHostDispatch(t, bindings, "th", all);
-  AddHostDispatch(t, bindings, "fhr", untracked);
-  AddHostDispatch(t, bindings, "thr", untracked);
+  AddHostDispatch(t, bindings, "fh", all, added);
+  AddHostDispatch(t, bindings, "th", all, added);
+  AddHostDispatch(t, bindings, "fhr", untracked, added);
+  AddHostDispatch(t, bindings, "thr", untracked, added);
+  return added;
+}
+
+Table Render(const DesiredState& s, const InterfaceResolution& r) {
+  return RenderTable(s, r, nullptr);
+}
+
+Table RenderTable(const DesiredState& s, const InterfaceResolution& r,
+                  std::set<std::string>* host_chains) {
+  Table t;
+  AddBaseChains(t, s.config);
+  for (const auto& [id, members] : s.ip_sets) {
+    for (int f : {4, 6}) {
+      t.sets[IpSetName(id, f)] = IpSetFor(members, f);
+    }
+  }
+  for (const auto& [id, p] : s.policies) {
+    t.chains[PolicyChainName(id, true)] = RuleListChain(p.inbound, false);
+    t.chains[PolicyChainName(id, false)] = RuleListChain(p.outbound, false);
+  }
+  for (const auto& [id, p] : s.profiles) {
+    t.chains[ProfileChainName(id, true)] = RuleListChain(p.inbound, true);
+    t.chains[ProfileChainName(id, false)] = RuleListChain(p.outbound, true);
+  }
+  // Workload endpoints, by interface (the smallest id wins a shared name).
+  std::set<std::string> wl_ifaces;
+  for (const auto& [id, ep] : s.workload_endpoints) {
+    if (wl_ifaces.insert(ep.name).second) AddWorkloadIface(t, s, ep);
+  }
+  std::set<std::string> host = AddHostSection(t, s, r, nullptr);
+  if (host_chains) *host_chains = std::move(host);
   return t;
 }
 

@@ -2,11 +2,14 @@
 // state accumulated from the calc graph's messages, and the renderer that
 // turns it into the nft IR of our one table `inet calico` (ir.h).
 //
-// Contract with src/dataplane: the driver keeps a DesiredState, feeds it every
-// calc::Message with ApplyMessage, computes the InterfaceResolution from its
-// interface monitor, and calls Render to get the whole desired Table; it then
-// diffs that Table against what it programmed. Render is deterministic: the
-// same state and resolution give an equal Table (names included).
+// Contract with src/dataplane: the driver feeds every calc::Message and the
+// InterfaceResolution from its interface monitor to an IncrementalRenderer
+// (incremental.h), which keeps the DesiredState (ApplyMessage) and the
+// rendered Table up to date part by part and names the keys that changed;
+// the driver diffs only those against what it programmed. Render (the whole
+// table at once) is the reference the incremental path must equal. Render is
+// deterministic: the same state and resolution give an equal Table (names
+// included).
 #pragma once
 
 #include <map>

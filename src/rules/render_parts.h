@@ -1,0 +1,49 @@
+// The renderer's pieces (private to the layer), shared by the full Render
+// (render.cc) and the IncrementalRenderer (incremental.cc): each renders one
+// independent part of the table, so the incremental path re-renders exactly
+// the parts a message touched and the full path is their composition.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "rules/rules.h"
+
+namespace felix::rules {
+
+// Base chains, dispatch chains, the six (empty) verdict maps and the
+// failsafe chains: everything that depends only on the config.
+void AddBaseChains(Table& t, const calc::DataplaneConfig& c);
+
+// One family's nft set (4 or 6) for an IP set's members: a plain set when
+// every member of that family is a single address, else an interval set.
+Set IpSetFor(const std::set<model::Cidr>& members, int family);
+
+// A policy's or profile's chain for one direction's rules.
+Chain RuleListChain(const std::vector<calc::Rule>& rules, bool in_profile);
+
+// The fw/tw chains of workload endpoint `ep` (the one owning its interface)
+// and its entries in cali-fw-map / cali-tw-map (which must exist).
+void AddWorkloadIface(Table& t, const DesiredState& s, const calc::WorkloadEndpointUpdate& ep);
+
+// Supplies an already rendered chain of a host endpoint instead of rendering
+// it again (nullopt: render it).
+using HostChainSource =
+    std::function<std::optional<Chain>(const calc::HostEndpointId& id, const std::string& name)>;
+
+// The host endpoint section: the chains of every host endpoint bound to an
+// interface (fh/th, and fhr/thr with untracked policy), the per-interface
+// family split chains and the entries of the four host maps (which must
+// exist and be empty). `reuse` may be empty. Returns the names of the chains
+// it added.
+std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const InterfaceResolution& r,
+                                     const HostChainSource& reuse);
+
+// Render, also returning the names of the host section's chains.
+Table RenderTable(const DesiredState& s, const InterfaceResolution& r,
+                  std::set<std::string>* host_chains);
+
+}  // namespace felix::rules
