@@ -92,7 +92,7 @@ class ActiveRulesCalculator final : private LabelIndex::Observer {
   std::optional<double> TierOrder(const std::string& tier) const;
 
   Output& output_;
-  LabelIndex labels_;                  // local endpoints x policy selectors
+  LabelIndex labels_;                                 // local endpoints x policy selectors
   std::vector<std::optional<PolicyEntry>> policies_;  // by handle (= matcher id)
   std::vector<uint32_t> free_policies_;
   std::map<PolicyId, uint32_t> policy_handles_;

@@ -178,9 +178,9 @@ struct InSync {
   friend bool operator==(const InSync&, const InSync&) = default;
 };
 
-using Message = std::variant<IpSetUpdate, IpSetDeltaUpdate, IpSetRemove, ActivePolicyUpdate,
-                             ActivePolicyRemove, ActiveProfileUpdate, ActiveProfileRemove,
-                             HostEndpointUpdate, HostEndpointRemove, WorkloadEndpointUpdate,
-                             WorkloadEndpointRemove, ConfigUpdate, InSync>;
+using Message =
+    std::variant<IpSetUpdate, IpSetDeltaUpdate, IpSetRemove, ActivePolicyUpdate, ActivePolicyRemove,
+                 ActiveProfileUpdate, ActiveProfileRemove, HostEndpointUpdate, HostEndpointRemove,
+                 WorkloadEndpointUpdate, WorkloadEndpointRemove, ConfigUpdate, InSync>;
 
 }  // namespace felix::calc

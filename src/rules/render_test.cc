@@ -168,8 +168,8 @@ TEST(RenderTest, InactivePolicySkippedInTier) {
   p.tiers = {{"t1", {"gone", "b"}}};
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
   EXPECT_EQ(ChainRules(Render(s, {}), "cali-th-ep"),
-            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, "jump cali-po-t1/b", kAllowed,
-                   kTierDrop, "drop"}));
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, "jump cali-po-t1/b",
+                   kAllowed, kTierDrop, "drop"}));
 }
 
 TEST(RenderTest, WorkloadEndpoints) {
