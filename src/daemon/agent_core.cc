@@ -43,7 +43,6 @@ AgentCore::AgentCore(config::ConfigInputs inputs, config::ResolvedConfig bootstr
                      dataplane::NftBackend& backend, Clock& clock, AgentStatus& status)
     : inputs_(std::move(inputs)),
       config_(std::move(bootstrap)),
-      clock_(clock),
       status_out_(status),
       graph_(config_.config.felix_hostname, DataplaneConfigOf(config_.config)),
       router_(ValidationContextOf(config_.config), graph_),

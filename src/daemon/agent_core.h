@@ -51,7 +51,6 @@ class AgentCore {
 
   config::ConfigInputs inputs_;
   config::ResolvedConfig config_;
-  Clock& clock_;
   AgentStatus& status_out_;
   calc::CalcGraph graph_;
   UpdateRouter router_;

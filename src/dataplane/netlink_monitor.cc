@@ -86,7 +86,10 @@ class NetlinkMonitor : public InterfaceMonitor {
       return Status::IoError(fmt::format("netlink recv: {}", std::strerror(errno)));
     }
     int len = static_cast<int>(n);
-    for (nlmsghdr* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+    // NLMSG_OK compares the kernel's __u32 length with an int by design.
+    for (nlmsghdr* h = reinterpret_cast<nlmsghdr*>(buf);
+         NLMSG_OK(h, len);  // NOLINT(clang-diagnostic-sign-compare)
+         h = NLMSG_NEXT(h, len)) {
       if (h->nlmsg_type == NLMSG_DONE) *done = true;
       if (h->nlmsg_type == NLMSG_ERROR) *done = true;
       Handle(h);
