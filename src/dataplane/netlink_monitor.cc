@@ -85,14 +85,17 @@ class NetlinkMonitor : public InterfaceMonitor {
       }
       return Status::IoError(fmt::format("netlink recv: {}", std::strerror(errno)));
     }
-    int len = static_cast<int>(n);
-    // NLMSG_OK compares the kernel's __u32 length with an int by design.
-    for (nlmsghdr* h = reinterpret_cast<nlmsghdr*>(buf);
-         NLMSG_OK(h, len);  // NOLINT(clang-diagnostic-sign-compare)
-         h = NLMSG_NEXT(h, len)) {
+    // NLMSG_OK/NLMSG_NEXT, spelled with unsigned lengths (the macros mix
+    // signs, which clang warns about).
+    const size_t total = static_cast<size_t>(n);
+    size_t off = 0;
+    while (off + sizeof(nlmsghdr) <= total) {
+      auto* h = reinterpret_cast<nlmsghdr*>(buf + off);
+      if (h->nlmsg_len < sizeof(nlmsghdr) || off + h->nlmsg_len > total) break;
       if (h->nlmsg_type == NLMSG_DONE) *done = true;
       if (h->nlmsg_type == NLMSG_ERROR) *done = true;
       Handle(h);
+      off += NLMSG_ALIGN(h->nlmsg_len);
     }
     return true;
   }
