@@ -92,15 +92,7 @@ void IpSetIndex::Fold(Set& set) {
 void IpSetIndex::AddMember(Set& set, uint32_t ip) {
   if (!set.sent) return set.staged.push_back(ip);
   if (set.members[ip]++ > 0) return;
-  uint8_t* d = set.delta.find(ip);
-  if (d) {  // was removed since the last flush: back to what the dataplane holds
-    set.delta.erase(ip);
-    ips_.Unref(ip);
-  } else {
-    set.delta[ip] = kAdded;
-    ips_.Ref(ip);
-  }
-  MarkDirty(set);
+  RecordDelta(set, ip, kAdded);
 }
 
 void IpSetIndex::RemoveMember(Set& set, uint32_t ip) {
@@ -109,12 +101,15 @@ void IpSetIndex::RemoveMember(Set& set, uint32_t ip) {
   if (--*n > 0) return;
   set.members.erase(ip);
   if (!set.sent) return;
-  uint8_t* d = set.delta.find(ip);
-  if (d) {  // was added since the last flush
+  RecordDelta(set, ip, kRemoved);
+}
+
+void IpSetIndex::RecordDelta(Set& set, uint32_t ip, uint8_t change) {
+  if (set.delta.find(ip) != nullptr) {
     set.delta.erase(ip);
     ips_.Unref(ip);
   } else {
-    set.delta[ip] = kRemoved;
+    set.delta[ip] = change;
     ips_.Ref(ip);
   }
   MarkDirty(set);

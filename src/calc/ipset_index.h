@@ -83,6 +83,9 @@ class IpSetIndex final : private LabelIndex::Observer {
   // the label index), else kNone.
   uint32_t Ref(const std::string& id);
   void Unref(const std::string& id);
+  // Records a member change for the next flush; a pending opposite change
+  // cancels out (the dataplane still holds the old state).
+  void RecordDelta(Set& set, uint32_t ip, uint8_t change);
   void MarkDirty(const Set& set);
   static void Fold(Set& set);
 
