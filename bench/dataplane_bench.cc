@@ -30,7 +30,8 @@ class TeeBackend : public NftBackend {
     if (st.ok()) last = script;
     return st;
   }
-  Result<std::string> ListTable() override { return real_->ListTable(); }
+  Result<uint32_t> Generation() override { return real_->Generation(); }
+  Result<TableShape> ReadShape() override { return real_->ReadShape(); }
   std::string last;
 
  private:

@@ -105,7 +105,7 @@ struct ActiveProfileRemove {
 struct TierInfo {
   std::string name;
   std::vector<std::string> policies;  // policy names in this tier, (order, name) order
-  friend bool operator==(const TierInfo&, const TierInfo&) = default;
+  friend auto operator<=>(const TierInfo&, const TierInfo&) = default;
 };
 
 // What applies to one endpoint, the same for both directions: a matching

@@ -30,22 +30,37 @@
 namespace felix::dataplane {
 
 // ---------------------------------------------------------------------------
+// What a kernel listing must show for a Table: chain -> rule count, set ->
+// element count (one per interval for interval sets). Used to detect drift
+// without parsing rule text.
+struct TableShape {
+  std::map<std::string, size_t> chain_rules;
+  std::map<std::string, size_t> set_elements;
+  friend bool operator==(const TableShape&, const TableShape&) = default;
+};
+
+// ---------------------------------------------------------------------------
 // Kernel seam: nftables.
 
-// Runs nft scripts and reads our table back. Not thread-safe; owned by the
-// loop thread.
+// Runs nft scripts and reads back what drift detection needs. Not
+// thread-safe; owned by the loop thread.
 class NftBackend {
  public:
   virtual ~NftBackend() = default;
   // Runs `script` as ONE atomic transaction; on failure nothing changed and
   // the Status carries nft's error text.
   virtual Status Run(const std::string& script) = 0;
-  // `list table inet calico` as nft JSON; NotFound when the table is absent.
-  virtual Result<std::string> ListTable() = 0;
+  // The network namespace's ruleset generation id: the kernel adds one for
+  // every committed transaction, ours or anybody else's.
+  virtual Result<uint32_t> Generation() = 0;
+  // The shape of table inet calico read with netlink dumps (nothing of the
+  // table kept but the counts); NotFound when the table is absent.
+  virtual Result<TableShape> ReadShape() = 0;
 };
 
-// libnftables in the caller's current network namespace (the context's
-// netlink socket belongs to the namespace of the thread creating it).
+// libnftables in-process for transactions, direct netlink (libmnl,
+// libnftnl) for reads, in the caller's current network namespace (netlink
+// sockets belong to the namespace of the thread creating them).
 Result<std::unique_ptr<NftBackend>> MakeLibNftablesBackend();
 
 // ---------------------------------------------------------------------------
@@ -69,19 +84,27 @@ std::string DiffDelta(const rules::Table& programmed, const rules::Table& desire
 // "add table", "delete table", then every object of `desired`.
 std::string FullReplaceScript(const rules::Table& desired);
 
-// What a kernel listing must show for a Table: chain -> rule count, set ->
-// element count. Used to detect drift without parsing rule text.
-struct TableShape {
-  std::map<std::string, size_t> chain_rules;
-  std::map<std::string, size_t> set_elements;
-  friend bool operator==(const TableShape&, const TableShape&) = default;
-};
 TableShape ShapeOf(const rules::Table& t);
-// Parses `nft -j list table` output; InvalidArgument on malformed JSON.
-Result<TableShape> ShapeFromNftJson(const std::string& json);
 // Human-readable differences ("missing chain cali-fw-eth0", "chain X has 3
 // rules, expected 5", ...), empty when equal.
 std::vector<std::string> DescribeDrift(const TableShape& expected, const TableShape& actual);
+
+// The objects that differ between the shape `desired` should have and
+// `actual`: chains and sets of `desired` missing or with other counts, and
+// objects of `actual` that `desired` lacks.
+struct DriftedObjects {
+  std::set<std::string> chains, sets;              // to rewrite from desired
+  std::set<std::string> extra_chains, extra_sets;  // to delete
+  bool empty() const {
+    return chains.empty() && sets.empty() && extra_chains.empty() && extra_sets.empty();
+  }
+};
+DriftedObjects DriftedIn(const TableShape& expected, const TableShape& actual);
+
+// One transaction rewriting only the drifted objects from `desired`: chains
+// (re)created and refilled, sets (re)declared, flushed and refilled, extra
+// objects removed. Cost follows the drift, not the table.
+std::string RepairScript(const rules::Table& desired, const DriftedObjects& drift);
 
 // ---------------------------------------------------------------------------
 // Kernel seam: interfaces and their addresses (netlink).
@@ -119,8 +142,9 @@ rules::InterfaceResolution ResolveInterfaces(
 // The driver.
 
 struct DataplaneOptions {
-  // NftablesRefreshInterval: how often the table is read back and repaired.
-  // Zero disables periodic refresh.
+  // NftablesRefreshInterval: how often the ruleset generation is checked
+  // (and, when another process committed, the table read back and
+  // repaired). Zero disables periodic refresh.
   std::chrono::seconds refresh_interval{90};
   // Retry back-off after a failed transaction: doubles from min to max.
   std::chrono::milliseconds retry_min{100};
@@ -156,8 +180,10 @@ class Dataplane {
   // InSync), runs a due refresh; a failure keeps the work dirty and schedules
   // a retry. Returns the transaction's status (ok if nothing to do).
   Status Apply();
-  // On-demand refresh: reads the table back and, on drift, reprograms it in
-  // one transaction, logging what was repaired.
+  // On-demand refresh: when the ruleset generation shows another process
+  // committed since our last transaction, reads the table's shape back and
+  // rewrites the drifted objects in one transaction, logging what was
+  // repaired (the whole table when it is missing).
   Status Refresh();
 
   Health health() const { return health_; }
@@ -167,6 +193,9 @@ class Dataplane {
 
  private:
   Status Program();
+  // Reads the generation after one of our transactions; flags a verify when
+  // it shows a foreign commit (never after a full replace).
+  void NoteGeneration(bool after_full_replace);
 
   NftBackend& backend_;
   Clock& clock_;
@@ -186,6 +215,10 @@ class Dataplane {
   std::optional<Clock::time_point> retry_at_;
   std::chrono::milliseconds backoff_{0};
   std::optional<Clock::time_point> refresh_at_;
+  // The ruleset generation our last transaction (or verified read) left;
+  // unknown before the first program or after a failed read.
+  std::optional<uint32_t> generation_;
+  bool verify_now_ = false;  // a foreign commit was seen: refresh at the next Apply
 };
 
 }  // namespace felix::dataplane

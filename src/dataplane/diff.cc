@@ -135,6 +135,27 @@ std::string FullReplaceScript(const rules::Table& desired) {
 
 std::string Diff(const rules::Table& a, const rules::Table& b) { return DiffIn(a, b, Scope{}); }
 
+std::string RepairScript(const rules::Table& desired, const DriftedObjects& d) {
+  std::string out;
+  // Declarations first: a rewritten chain may reference another missing one.
+  ForKeys(desired.chains, &d.chains,
+          [&](const std::string& name, const rules::Chain& c) { out += ChainDecl(name, c); });
+  ForKeys(desired.sets, &d.sets, [&](const std::string& name, const rules::Set& s) {
+    out += SetDecl(name, s);
+    out += fmt::format("flush {} {} {}\n", IsMap(s) ? "map" : "set", kTable, name);
+    AppendElements(out, "add", name, s, AllKeys(s), true);
+  });
+  for (const auto* names : {&d.chains, &d.extra_chains}) {
+    for (const auto& name : *names) out += fmt::format("flush chain {} {}\n", kTable, name);
+  }
+  ForKeys(desired.chains, &d.chains,
+          [&](const std::string& name, const rules::Chain& c) { AppendRules(out, name, c); });
+  for (const auto& name : d.extra_chains) out += fmt::format("delete chain {} {}\n", kTable, name);
+  // Maps and sets are one kind of kernel object: "delete set" removes either.
+  for (const auto& name : d.extra_sets) out += fmt::format("delete set {} {}\n", kTable, name);
+  return out;
+}
+
 std::string DiffDelta(const rules::Table& a, const rules::Table& b, const rules::TableDelta& d) {
   if (d.all) return Diff(a, b);
   std::set<std::string> sets = d.sets;

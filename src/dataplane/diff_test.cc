@@ -145,33 +145,21 @@ TEST(DiffTest, FullReplaceScriptCreatesEverythingInOrder) {
             "add rule inet calico input iifname vmap @cali-from-if\n");
 }
 
-TEST(ShapeTest, FromNftJsonAndDrift) {
-  const std::string json = R"({"nftables": [
-    {"metainfo": {"version": "1.0.6"}},
-    {"table": {"family": "inet", "name": "calico"}},
-    {"chain": {"family": "inet", "table": "calico", "name": "input"}},
-    {"chain": {"family": "inet", "table": "calico", "name": "cali-x"}},
-    {"map": {"name": "cali-from-if", "elem": [["eth0", {"goto": {"target": "cali-fw-eth0"}}]]}},
-    {"set": {"name": "cali4-a"}},
-    {"rule": {"chain": "input", "handle": 3}}
-  ]})";
-  Result<TableShape> got = ShapeFromNftJson(json);
-  ASSERT_TRUE(got.ok()) << got.status().ToString();
-  EXPECT_EQ(DescribeDrift(ShapeOf(Base()), *got),
+TEST(ShapeTest, DriftDescribedAndNamed) {
+  TableShape got = ShapeOf(Base());
+  got.chain_rules.erase("cali-fw-eth0");
+  got.chain_rules["cali-x"] = 0;
+  got.set_elements.at("cali4-a") = 0;
+  EXPECT_EQ(DescribeDrift(ShapeOf(Base()), got),
             (std::vector<std::string>{"missing chain cali-fw-eth0", "unexpected chain cali-x",
                                       "set cali4-a has 0 elements, expected 1"}));
+  DriftedObjects d = DriftedIn(ShapeOf(Base()), got);
+  EXPECT_EQ(d.chains, std::set<std::string>{"cali-fw-eth0"});
+  EXPECT_EQ(d.extra_chains, std::set<std::string>{"cali-x"});
+  EXPECT_EQ(d.sets, std::set<std::string>{"cali4-a"});
+  EXPECT_TRUE(d.extra_sets.empty());
   EXPECT_TRUE(DescribeDrift(ShapeOf(Base()), ShapeOf(Base())).empty());
-}
-
-TEST(ShapeTest, RejectsMalformedJson) {
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"not json", "{"}, {"no nftables array", R"({"x": 1})"}, {"array not object", "[1]"}};
-  for (const auto& [description, text] : cases) {
-    Result<TableShape> got = ShapeFromNftJson(text);
-    ASSERT_FALSE(got.ok()) << description;
-    EXPECT_EQ(got.status().message(), "nft JSON listing is not an object with an nftables array")
-        << description;
-  }
+  EXPECT_TRUE(DriftedIn(ShapeOf(Base()), ShapeOf(Base())).empty());
 }
 
 }  // namespace

@@ -2,8 +2,12 @@
 // kernel I/O; the IncrementalRenderer only records what a message touched),
 // and in Apply() re-renders the touched parts, diffs only the changed keys
 // against what it programmed and sends one transaction (a full replace on
-// the first program and after a failure or drift). Retries with capped exponential back-off by
-// keeping its work dirty; refreshes (reads back and repairs) every refresh interval.
+// the first program and after a failure). Retries with capped exponential
+// back-off by keeping its work dirty. Drift: the kernel's ruleset generation
+// id is read after every transaction and at every refresh; while it is the
+// one our last transaction left, nobody else changed anything (O(1)).
+// Otherwise the table's shape is read back (netlink dumps, counts only) and
+// only the drifted chains and sets are rewritten, in one transaction.
 #include <algorithm>
 #include <type_traits>
 #include <variant>
@@ -46,7 +50,7 @@ bool Dataplane::Dirty() const {
   if (!renderer_.state().in_sync) return false;
   const Clock::time_point now = clock_.Now();
   if (retry_at_) return now >= *retry_at_;
-  if (dirty_ || need_full_replace_) return true;
+  if (dirty_ || need_full_replace_ || verify_now_) return true;
   return refresh_at_ && now >= *refresh_at_;
 }
 
@@ -64,7 +68,7 @@ Status Dataplane::Apply() {
     Status st = Program();
     if (!st.ok()) return st;
   }
-  if (refresh_at_ && now >= *refresh_at_) return Refresh();
+  if (verify_now_ || (refresh_at_ && now >= *refresh_at_)) return Refresh();
   return Status::Ok();
 }
 
@@ -89,6 +93,7 @@ Status Dataplane::Program() {
     FLOG_INFO(kLog, "Programmed table inet calico: {} chains, {} sets", desired.chains.size(),
               desired.sets.size());
   }
+  if (!script.empty()) NoteGeneration(full);
   if (full) {
     programmed_ = desired;
   } else {
@@ -107,31 +112,58 @@ Status Dataplane::Program() {
   return Status::Ok();
 }
 
+void Dataplane::NoteGeneration(bool after_full_replace) {
+  Result<uint32_t> g = backend_.Generation();
+  if (!g.ok()) {
+    generation_.reset();  // unknown: the next refresh reads the table
+    return;
+  }
+  // Our commit added exactly one; more means another process committed
+  // since our last transaction (to any table): check ours now, and until
+  // then the generation is not one we vouch for.
+  if (!after_full_replace && generation_ && *g != *generation_ + 1) {
+    verify_now_ = true;
+    generation_.reset();
+    return;
+  }
+  generation_ = *g;
+}
+
 Status Dataplane::Refresh() {
   if (!renderer_.state().in_sync || !programmed_once_) return Status::Ok();
   if (options_.refresh_interval.count() > 0) {
     refresh_at_ = clock_.Now() + options_.refresh_interval;
   }
-  Result<std::string> listing = backend_.ListTable();
-  std::vector<std::string> drift;
-  if (!listing.ok()) {
-    if (!listing.status().IsNotFound()) {
-      FLOG_ERROR(kLog, "Failed to read table inet calico back: {}", listing.status().message());
-      return listing.status();
-    }
-    drift.push_back("missing table inet calico");
-  } else {
-    Result<TableShape> shape = ShapeFromNftJson(*listing);
-    if (!shape.ok()) {
-      FLOG_ERROR(kLog, "Cannot parse table inet calico: {}", shape.status().message());
+  verify_now_ = false;
+  // O(1) when nobody else committed since our last transaction.
+  Result<uint32_t> g = backend_.Generation();
+  if (g.ok() && generation_ && *g == *generation_) return Status::Ok();
+  Result<TableShape> shape = backend_.ReadShape();
+  if (!shape.ok()) {
+    if (!shape.status().IsNotFound()) {
+      FLOG_ERROR(kLog, "Failed to read table inet calico back: {}", shape.status().message());
       return shape.status();
     }
-    drift = DescribeDrift(ShapeOf(programmed_), *shape);
+    FLOG_WARNING(kLog, "Repairing drift in table inet calico: missing table inet calico");
+    need_full_replace_ = true;
+    return Program();
   }
-  if (drift.empty()) return Status::Ok();
-  FLOG_WARNING(kLog, "Repairing drift in table inet calico: {}", fmt::join(drift, "; "));
-  need_full_replace_ = true;
-  return Program();
+  const TableShape want = ShapeOf(programmed_);
+  DriftedObjects drift = DriftedIn(want, *shape);
+  if (drift.empty()) {
+    if (g.ok()) generation_ = *g;  // read before the shape: a later change is seen next time
+    return Status::Ok();
+  }
+  FLOG_WARNING(kLog, "Repairing drift in table inet calico: {}",
+               fmt::join(DescribeDrift(want, *shape), "; "));
+  Status st = backend_.Run(RepairScript(programmed_, drift));
+  if (!st.ok()) {
+    FLOG_ERROR(kLog, "Failed to repair table inet calico, replacing it: {}", st.message());
+    need_full_replace_ = true;
+    return Program();
+  }
+  NoteGeneration(/*after_full_replace=*/true);
+  return Status::Ok();
 }
 
 }  // namespace felix::dataplane

@@ -2,7 +2,6 @@
 // in-sync, one full replace at in-sync, minimal diffs, coalescing, retry with
 // back-off, refresh repair, interface resolution.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "dataplane/dataplane.h"
 #include "dataplane/testing.h"
@@ -32,21 +31,6 @@ calc::ActivePolicyUpdate PolicyFromSet() {
   return p;
 }
 
-// What `nft -j list table` would print for a table: shape only.
-std::string ListingOf(const rules::Table& t) {
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& [name, c] : t.chains) {
-    items.push_back({{"chain", {{"name", name}}}});
-    for (size_t i = 0; i < c.rules.size(); ++i) items.push_back({{"rule", {{"chain", name}}}});
-  }
-  for (const auto& [name, s] : t.sets) {
-    nlohmann::json elem = nlohmann::json::array();
-    for (const auto& e : s.elements) elem.push_back(e.first);
-    items.push_back({{s.data_type ? "map" : "set", {{"name", name}, {"elem", elem}}}});
-  }
-  return nlohmann::json{{"nftables", items}}.dump();
-}
-
 class DriverTest : public ::testing::Test {
  protected:
   // Programs a host endpoint eth0 whose policy allows sources in IP set s1.
@@ -57,7 +41,7 @@ class DriverTest : public ::testing::Test {
     dp_.OnUpdate(calc::InSync{});
     ASSERT_TRUE(dp_.Apply().ok());
     ASSERT_EQ(backend_.scripts.size(), 1u);
-    backend_.listing = ListingOf(dp_.programmed());
+    backend_.shape = ShapeOf(dp_.programmed());
   }
 
   RecordingNftBackend backend_;
@@ -72,7 +56,7 @@ TEST_F(DriverTest, NothingIsProgrammedBeforeInSync) {
   EXPECT_TRUE(dp_.Apply().ok());
   EXPECT_TRUE(backend_.attempts.empty());
   EXPECT_TRUE(dp_.Refresh().ok());
-  EXPECT_EQ(backend_.list_calls, 0);
+  EXPECT_EQ(backend_.shape_reads, 0);
 }
 
 TEST_F(DriverTest, FirstInSyncReplacesTheTableInOneTransaction) {
@@ -161,47 +145,60 @@ TEST_F(DriverTest, BackoffIsCapped) {
   }
 }
 
-TEST_F(DriverTest, RefreshWithoutDriftDoesNothing) {
+TEST_F(DriverTest, RefreshWithoutForeignCommitReadsOnlyTheGeneration) {
   ProgramBase();
   clock_.Advance(seconds(90));
   EXPECT_TRUE(dp_.Dirty());
+  const int reads = backend_.generation_reads;
   ASSERT_TRUE(dp_.Apply().ok());
-  EXPECT_EQ(backend_.list_calls, 1);
+  EXPECT_EQ(backend_.generation_reads, reads + 1);
+  EXPECT_EQ(backend_.shape_reads, 0);
   EXPECT_EQ(backend_.scripts.size(), 1u);
   EXPECT_EQ(dp_.NextDeadline(), clock_.Now() + seconds(90));
 }
 
-TEST_F(DriverTest, RefreshRepairsDrift) {
+TEST_F(DriverTest, ForeignCommitWithoutDriftReadsTheShapeOnce) {
+  ProgramBase();
+  backend_.ForeignCommit();  // e.g. the host's own firewall in another table
+  ASSERT_TRUE(dp_.Refresh().ok());
+  EXPECT_EQ(backend_.shape_reads, 1);
+  EXPECT_EQ(backend_.scripts.size(), 1u);  // nothing to repair
+  ASSERT_TRUE(dp_.Refresh().ok());
+  EXPECT_EQ(backend_.shape_reads, 1);  // the generation is known again
+}
+
+TEST_F(DriverTest, ForeignCommitIsNoticedAtOurNextTransaction) {
+  ProgramBase();
+  backend_.ForeignCommit();
+  dp_.OnUpdate(calc::IpSetDeltaUpdate{"s1", {Net("10.0.0.2/32")}, {}});
+  ASSERT_TRUE(dp_.Apply().ok());
+  // The commit took the generation two past ours: the shape was read at once.
+  EXPECT_EQ(backend_.shape_reads, 1);
+  EXPECT_FALSE(dp_.Dirty());
+}
+
+TEST_F(DriverTest, RefreshRepairsOnlyTheDriftedObjects) {
+  const std::string set4 = rules::IpSetName("s1", 4);
   struct Case {
     std::string description;
-    std::function<void(RecordingNftBackend&, const rules::Table&)> drift;
+    std::function<void(TableShape&)> drift;
+    std::vector<std::string> want_lines;  // in the repair script
   };
   const std::vector<Case> cases = {
       {"a chain deleted",
-       [](RecordingNftBackend& b, const rules::Table& t) {
-         rules::Table d = t;
-         d.chains.erase(d.chains.begin());
-         b.listing = ListingOf(d);
-       }},
+       [](TableShape& s) { s.chain_rules.erase("cali-fh-ep1"); },
+       {"add chain inet calico cali-fh-ep1", "flush chain inet calico cali-fh-ep1",
+        "add rule inet calico cali-fh-ep1 ct state established,related accept"}},
       {"a rule deleted",
-       [](RecordingNftBackend& b, const rules::Table& t) {
-         rules::Table d = t;
-         for (auto& [n, c] : d.chains) {
-           if (!c.rules.empty()) {
-             c.rules.pop_back();
-             break;
-           }
-         }
-         b.listing = ListingOf(d);
-       }},
-      {"a set deleted",
-       [](RecordingNftBackend& b, const rules::Table& t) {
-         rules::Table d = t;
-         d.sets.erase(rules::IpSetName("s1", 4));
-         b.listing = ListingOf(d);
-       }},
-      {"the table deleted",
-       [](RecordingNftBackend& b, const rules::Table&) { b.table_exists = false; }}};
+       [](TableShape& s) { --s.chain_rules.at("cali-pi-default/allow-set"); },
+       {"flush chain inet calico cali-pi-default/allow-set"}},
+      {"a set element deleted",
+       [&](TableShape& s) { s.set_elements.at(set4) = 0; },
+       {"add set inet calico " + set4 + " { type ipv4_addr; }", "flush set inet calico " + set4,
+        "add element inet calico " + set4 + " { 10.0.0.1 }"}},
+      {"a foreign chain in our table",
+       [](TableShape& s) { s.chain_rules["intruder"] = 1; },
+       {"flush chain inet calico intruder", "delete chain inet calico intruder"}}};
   for (const Case& c : cases) {
     RecordingNftBackend backend;
     FakeClock clock;
@@ -211,11 +208,27 @@ TEST_F(DriverTest, RefreshRepairsDrift) {
     dp.OnUpdate(Hep("ep1", "eth0"));
     dp.OnUpdate(calc::InSync{});
     ASSERT_TRUE(dp.Apply().ok());
-    c.drift(backend, dp.programmed());
+    backend.shape = ShapeOf(dp.programmed());
+    c.drift(backend.shape);
+    backend.ForeignCommit();
     ASSERT_TRUE(dp.Refresh().ok()) << c.description;
     ASSERT_EQ(backend.scripts.size(), 2u) << c.description;
-    EXPECT_EQ(backend.scripts[1], backend.scripts[0]) << c.description;
+    const std::string& repair = backend.scripts[1];
+    for (const auto& line : c.want_lines) {
+      EXPECT_NE(repair.find(line + "\n"), std::string::npos) << c.description << ": " << line;
+    }
+    EXPECT_EQ(repair.find("delete table"), std::string::npos) << c.description;
+    EXPECT_LT(repair.size(), backend.scripts[0].size() / 2) << c.description;
   }
+}
+
+TEST_F(DriverTest, RefreshReplacesAMissingTable) {
+  ProgramBase();
+  backend_.table_exists = false;
+  backend_.ForeignCommit();
+  ASSERT_TRUE(dp_.Refresh().ok());
+  ASSERT_EQ(backend_.scripts.size(), 2u);
+  EXPECT_EQ(backend_.scripts[1], backend_.scripts[0]);
 }
 
 TEST_F(DriverTest, EndpointByIpFollowsAddresses) {

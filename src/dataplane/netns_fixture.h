@@ -34,8 +34,13 @@ class TeeBackend : public NftBackend {
     if (st.ok()) scripts.push_back(script);
     return st;
   }
-  Result<std::string> ListTable() override { return real_->ListTable(); }
+  Result<uint32_t> Generation() override { return real_->Generation(); }
+  Result<TableShape> ReadShape() override {
+    ++shape_reads;
+    return real_->ReadShape();
+  }
   std::vector<std::string> scripts;
+  int shape_reads = 0;
 
  private:
   std::unique_ptr<NftBackend> real_;

@@ -1,11 +1,13 @@
-// The real NftBackend: libnftables in-process. Each Run() is one
-// nft_run_cmd_from_buffer call, which nft executes as one netlink batch (one
-// atomic transaction); no `nft` process is ever started.
+// The real NftBackend: libnftables in-process for transactions (each Run()
+// is one nft_run_cmd_from_buffer call, which nft executes as one netlink
+// batch: one atomic transaction), NftNetlinkReader for the generation id and
+// the table's shape. No `nft` process is ever started.
 #include <nftables/libnftables.h>
 
 #include <string>
 
 #include "dataplane/dataplane.h"
+#include "dataplane/nft_netlink.h"
 
 namespace felix::dataplane {
 namespace {
@@ -19,7 +21,8 @@ std::string Trimmed(const char* s) {
 
 class LibNftablesBackend : public NftBackend {
  public:
-  explicit LibNftablesBackend(nft_ctx* ctx) : ctx_(ctx) {}
+  LibNftablesBackend(nft_ctx* ctx, std::unique_ptr<NftNetlinkReader> reader)
+      : ctx_(ctx), reader_(std::move(reader)) {}
   ~LibNftablesBackend() override { nft_ctx_free(ctx_); }
   LibNftablesBackend(const LibNftablesBackend&) = delete;
   LibNftablesBackend& operator=(const LibNftablesBackend&) = delete;
@@ -33,23 +36,12 @@ class LibNftablesBackend : public NftBackend {
     return Status::Ok();
   }
 
-  Result<std::string> ListTable() override {
-    nft_ctx_output_set_flags(ctx_, NFT_CTX_OUTPUT_JSON);
-    int rc = nft_run_cmd_from_buffer(ctx_, "list table inet calico");
-    std::string out = nft_ctx_get_output_buffer(ctx_);
-    std::string err = Trimmed(nft_ctx_get_error_buffer(ctx_));
-    nft_ctx_output_set_flags(ctx_, 0);
-    if (rc != 0) {
-      if (err.find("No such file or directory") != std::string::npos) {
-        return Status::NotFound("table inet calico does not exist");
-      }
-      return Status::IoError(err.empty() ? "nft list table failed" : err);
-    }
-    return out;
-  }
+  Result<uint32_t> Generation() override { return reader_->Generation(); }
+  Result<TableShape> ReadShape() override { return reader_->ReadShape(); }
 
  private:
   nft_ctx* const ctx_;
+  const std::unique_ptr<NftNetlinkReader> reader_;
 };
 
 }  // namespace
@@ -61,7 +53,12 @@ Result<std::unique_ptr<NftBackend>> MakeLibNftablesBackend() {
     nft_ctx_free(ctx);
     return Status::IoError("cannot buffer libnftables output");
   }
-  return std::unique_ptr<NftBackend>(new LibNftablesBackend(ctx));
+  auto reader = NftNetlinkReader::Open();
+  if (!reader.ok()) {
+    nft_ctx_free(ctx);
+    return reader.status();
+  }
+  return std::unique_ptr<NftBackend>(new LibNftablesBackend(ctx, std::move(*reader)));
 }
 
 }  // namespace felix::dataplane

@@ -11,8 +11,10 @@
 
 namespace felix::dataplane {
 
-// Records scripts; by default every Run succeeds. ListTable returns
-// `listing` (or NotFound when `table_exists` is false).
+// Records scripts; by default every Run succeeds. Models the kernel's
+// ruleset generation id (one more per successful Run; ForeignCommit() is
+// another process's transaction) and returns `shape` from ReadShape (or
+// NotFound when `table_exists` is false).
 class RecordingNftBackend : public NftBackend {
  public:
   Status Run(const std::string& script) override {
@@ -23,20 +25,29 @@ class RecordingNftBackend : public NftBackend {
       return st;
     }
     scripts.push_back(script);
+    ++generation;
     return Status::Ok();
   }
-  Result<std::string> ListTable() override {
-    ++list_calls;
-    if (!table_exists) return Status::NotFound("table inet calico does not exist");
-    return listing;
+  Result<uint32_t> Generation() override {
+    ++generation_reads;
+    return generation;
   }
+  Result<TableShape> ReadShape() override {
+    ++shape_reads;
+    if (!table_exists) return Status::NotFound("table inet calico does not exist");
+    return shape;
+  }
+  // Another process commits a transaction (to our table or not).
+  void ForeignCommit() { ++generation; }
 
   std::vector<std::string> scripts;   // successful transactions, in order
   std::vector<std::string> attempts;  // every Run, failed ones included
   std::deque<Status> fail_next;       // statuses returned by the next Runs
+  uint32_t generation = 7;
   bool table_exists = true;
-  std::string listing = R"({"nftables": []})";
-  int list_calls = 0;
+  TableShape shape;
+  int generation_reads = 0;
+  int shape_reads = 0;
 };
 
 class FakeInterfaceMonitor : public InterfaceMonitor {

@@ -43,10 +43,9 @@ void AddTiers(std::vector<std::string>& out, const DesiredState& s,
 
 const char kNdpAccept[] = "icmpv6 type { 133, 134, 135, 136 } accept";
 
-std::vector<std::string> TrackedEndpointRules(const DesiredState& s, const calc::EndpointPolicy& p,
-                                              bool inbound,
-                                              const std::optional<std::string>& failsafe_chain,
-                                              const std::optional<std::string>& mac) {
+std::vector<std::string> TrackedEndpointRules(const std::optional<std::string>& failsafe_chain,
+                                              const std::optional<std::string>& mac,
+                                              const std::string& list) {
   std::vector<std::string> out = {"ct state established,related accept", "ct state invalid drop"};
   if (failsafe_chain) {
     // Host endpoints: IPv6 neighbour discovery (RS, RA, NS, NA) before any
@@ -54,8 +53,19 @@ std::vector<std::string> TrackedEndpointRules(const DesiredState& s, const calc:
     out.push_back(kNdpAccept);
     out.push_back("jump " + *failsafe_chain);
   }
-  out.push_back(fmt::format("meta mark set meta mark & {}", kClearBothMarks));
   if (mac) out.push_back(fmt::format("ether saddr != {} drop", *mac));
+  out.push_back("goto " + list);
+  return out;
+}
+
+std::vector<std::string> UntrackedEndpointRules(const std::string& failsafe_chain,
+                                                const std::string& list) {
+  return {"jump " + failsafe_chain, "goto " + list};
+}
+
+std::vector<std::string> TrackedPolicyList(const DesiredState& s, const calc::EndpointPolicy& p,
+                                           bool inbound) {
+  std::vector<std::string> out = {fmt::format("meta mark set meta mark & {}", kClearBothMarks)};
   AddTiers(out, s, p.tiers, inbound, Allowed(), fmt::format("meta mark & {} == 0 drop", kPassMark));
   for (const auto& id : p.profile_ids) {
     if (!s.profiles.contains(id)) {
@@ -69,11 +79,9 @@ std::vector<std::string> TrackedEndpointRules(const DesiredState& s, const calc:
   return out;
 }
 
-std::vector<std::string> UntrackedEndpointRules(const DesiredState& s,
-                                                const calc::EndpointPolicy& p, bool inbound,
-                                                const std::string& failsafe_chain) {
-  std::vector<std::string> out = {"jump " + failsafe_chain};
-  out.push_back(fmt::format("meta mark set meta mark & {}", kClearBothMarks));
+std::vector<std::string> UntrackedPolicyList(const DesiredState& s, const calc::EndpointPolicy& p,
+                                             bool inbound) {
+  std::vector<std::string> out = {fmt::format("meta mark set meta mark & {}", kClearBothMarks)};
   AddTiers(out, s, p.untracked_tiers, inbound,
            fmt::format("meta mark & {} == {} notrack accept", kAcceptMark, kAcceptMark), "");
   return out;

@@ -1,6 +1,6 @@
-// Per-endpoint chain bodies (private to the layer): the rule lists of the
-// chain a packet enters after interface dispatch. render.cc names and
-// places them; the verdict protocol is described there.
+// Per-endpoint chain bodies and the policy lists they end in (private to the
+// layer): the rules a packet meets after interface dispatch. render.cc names
+// and places them; the verdict protocol is described there.
 #pragma once
 
 #include <optional>
@@ -16,20 +16,25 @@ namespace felix::rules {
 extern const char kNdpAccept[];
 
 // A tracked (filter) endpoint chain: conntrack, for host endpoints (when
-// `failsafe_chain` is set) NDP and the failsafe jump, mark reset, MAC check
-// (when `mac` is set), tiers, profiles, final drop. `inbound` selects the
-// policies' inbound rules.
+// `failsafe_chain` is set) NDP and the failsafe jump, the MAC check (when
+// `mac` is set), then `goto list` (the endpoint's shared policy list).
+std::vector<std::string> TrackedEndpointRules(const std::optional<std::string>& failsafe_chain,
+                                              const std::optional<std::string>& mac,
+                                              const std::string& list);
 
-std::vector<std::string> TrackedEndpointRules(const DesiredState& s, const calc::EndpointPolicy& p,
-                                              bool inbound,
-                                              const std::optional<std::string>& failsafe_chain,
-                                              const std::optional<std::string>& mac);
+// An untracked (raw) host endpoint chain: failsafe jump, `goto list`.
+std::vector<std::string> UntrackedEndpointRules(const std::string& failsafe_chain,
+                                                const std::string& list);
 
-// An untracked (raw) host endpoint chain: failsafe jump, untracked tiers with
-// `notrack accept` on allow; no tier-end drop, no profiles, no final drop.
-std::vector<std::string> UntrackedEndpointRules(const DesiredState& s,
-                                                const calc::EndpointPolicy& p, bool inbound,
-                                                const std::string& failsafe_chain);
+// A tracked policy list (policy_lists.h): mark reset, tiers, profiles, final
+// drop. `inbound` selects the policies' inbound rules.
+std::vector<std::string> TrackedPolicyList(const DesiredState& s, const calc::EndpointPolicy& p,
+                                           bool inbound);
+
+// An untracked policy list: mark reset, untracked tiers with `notrack accept`
+// on allow; no tier-end drop, no profiles, no final drop.
+std::vector<std::string> UntrackedPolicyList(const DesiredState& s, const calc::EndpointPolicy& p,
+                                             bool inbound);
 
 // The failsafe chains' rules. `raw` adds the reverse direction by source
 // port (raw runs before conntrack, so replies need their own rule).

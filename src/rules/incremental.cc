@@ -81,7 +81,9 @@ const TableDelta& IncrementalRenderer::Flush() {
     FlushRuleChains();
     FlushWorkloads();
     if (host_section_) FlushHostSection();
+    for (auto& name : lists_.TakeChanged()) delta_.chains.insert(std::move(name));
   }
+  lists_.ForgetRenders();
   sets_whole_.clear();
   set_members_.clear();
   policies_.clear();
@@ -95,7 +97,9 @@ const TableDelta& IncrementalRenderer::Flush() {
 }
 
 void IncrementalRenderer::RenderAll() {
-  table_ = RenderTable(state_, resolution_, &host_chains_);
+  lists_ = PolicyLists{};
+  table_ = RenderTable(state_, resolution_, lists_, &host_chains_);
+  lists_.TakeChanged();
   full_ = false;
   delta_ = TableDelta{};
   delta_.all = true;
@@ -217,7 +221,12 @@ void IncrementalRenderer::FlushWorkloads() {
     fw_map.elements.erase(key);
     tw_map.elements.erase(key);
     auto it = owner.find(iface);
-    if (it != owner.end()) AddWorkloadIface(table_, state_, *it->second);
+    if (it != owner.end()) {
+      AddWorkloadIface(table_, state_, *it->second, lists_);
+    } else {
+      lists_.Release(table_, fw);
+      lists_.Release(table_, tw);
+    }
     delta_.chains.insert(fw);
     delta_.chains.insert(tw);
     delta_.elements["cali-fw-map"].insert(key);
@@ -236,15 +245,18 @@ void IncrementalRenderer::FlushHostSection() {
     delta_.sets.insert(map);
   }
   std::set<std::string> reused;
-  auto reuse = [&](const calc::HostEndpointId& id,
-                   const std::string& name) -> std::optional<Chain> {
-    if (host_eps_.contains(id)) return std::nullopt;
+  auto reuse = [&](const calc::HostEndpointId& id, const std::string& name) {
+    if (host_eps_.contains(id)) return false;
     auto it = old.find(name);
-    if (it == old.end()) return std::nullopt;
+    if (it == old.end()) return false;
+    table_.chains[name] = std::move(it->second);
     reused.insert(name);
-    return std::move(it->second);
+    return true;
   };
-  std::set<std::string> added = AddHostSection(table_, state_, resolution_, reuse);
+  std::set<std::string> added = AddHostSection(table_, state_, resolution_, lists_, reuse);
+  for (const auto& name : host_chains_) {
+    if (!added.contains(name)) lists_.Release(table_, name);
+  }
   for (const auto* names : {&host_chains_, &added}) {
     for (const auto& name : *names) {
       if (!reused.contains(name)) delta_.chains.insert(name);

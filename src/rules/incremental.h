@@ -14,6 +14,8 @@
 //                                 also the endpoints that reference it
 //   WorkloadEndpoint*          -> the chains and map entries of its old and
 //                                 new interface
+//   (endpoint chains)          -> the shared policy lists they start or stop
+//                                 using (policy_lists.h)
 //   HostEndpoint*, resolution  -> the host section (bindings, split chains,
 //                                 host maps); chains of untouched host
 //                                 endpoints are reused
@@ -24,6 +26,7 @@
 #include <set>
 #include <string>
 
+#include "rules/policy_lists.h"
 #include "rules/rules.h"
 
 namespace felix::rules {
@@ -62,6 +65,7 @@ class IncrementalRenderer {
   TableDelta delta_;
   bool full_ = true;                   // next Flush renders everything
   std::set<std::string> host_chains_;  // host section chains in table_
+  PolicyLists lists_;                  // the list chains table_'s endpoint chains use
   // Touched since the last Flush.
   std::set<std::string> sets_whole_;
   std::map<std::string, std::set<model::Cidr>> set_members_;

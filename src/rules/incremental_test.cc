@@ -74,12 +74,6 @@ TEST(IncrementalRendererTest, DeltaPerMessage) {
       {"a policy update re-renders its two chains only",
        {Pol("t", "p1", "s2")},
        TableDelta{false, {"cali-pi-t/p1", "cali-po-t/p1"}, {}, {}}},
-      {"a policy that appears also re-renders the endpoints naming it",
-       {Pol("t", "p2", "s1")},
-       TableDelta{false,
-                  {"cali-fh-h1", "cali-pi-t/p2", "cali-po-t/p2", "cali-th-h1"},
-                  {"cali-fh-map", "cali-fhr-map", "cali-th-map", "cali-thr-map"},
-                  {}}},
       {"a config change re-renders everything",
        {calc::ConfigUpdate{calc::DataplaneConfig{{"tap"}, {}, {}, {}}}},
        TableDelta{true, {}, {}, {}}},
@@ -91,6 +85,54 @@ TEST(IncrementalRendererTest, DeltaPerMessage) {
     EXPECT_EQ(r.Flush(), c.want) << c.description;
     EXPECT_EQ(r.table(), Render(r.state(), r.resolution())) << c.description;
   }
+}
+
+// The shared policy list an endpoint chain ends in.
+std::string ListOf(const Table& t, const std::string& chain) {
+  const std::string& last = t.chains.at(chain).rules.back();
+  return last.starts_with("goto cali-pl-") ? last.substr(5) : "";
+}
+
+TEST(IncrementalRendererTest, PolicyThatAppearsMovesItsEndpointsToNewLists) {
+  IncrementalRenderer r = Primed();
+  const std::string old_in = ListOf(r.table(), "cali-fh-h1");
+  const std::string old_out = ListOf(r.table(), "cali-th-h1");
+  r.Apply(Pol("t", "p2", "s1"));
+  const TableDelta& d = r.Flush();
+  const std::string new_in = ListOf(r.table(), "cali-fh-h1");
+  const std::string new_out = ListOf(r.table(), "cali-th-h1");
+  ASSERT_NE(old_in, new_in);
+  ASSERT_NE(old_out, new_out);
+  // The endpoint chains, the policy's chains, the lists left and entered.
+  const std::set<std::string> chains = {"cali-fh-h1", "cali-pi-t/p2", "cali-po-t/p2", "cali-th-h1",
+                                        old_in,       old_out,        new_in,         new_out};
+  EXPECT_EQ(d, (TableDelta{false,
+                           chains,
+                           {"cali-fh-map", "cali-fhr-map", "cali-th-map", "cali-thr-map"},
+                           {}}));
+  EXPECT_FALSE(r.table().chains.contains(old_in));  // its only user left it
+  EXPECT_EQ(r.table(), Render(r.state(), r.resolution()));
+}
+
+TEST(IncrementalRendererTest, RelabelBetweenExistingListsChangesOneEndpointChain) {
+  IncrementalRenderer r;
+  r.Apply(calc::IpSetUpdate{"s1", {C("10.0.0.1/32")}});
+  r.Apply(Pol("t", "p1", "s1"));
+  r.Apply(Pol("t", "p2", "s1"));
+  r.Apply(Hep("h1", "eth0", {"p1"}));
+  r.Apply(Hep("h2", "eth1", {"p2"}));
+  r.Apply(Hep("h3", "eth2", {"p2"}));
+  r.Apply(calc::InSync{});
+  r.Flush();
+  r.ClearDelta();
+  const std::string p1_in = ListOf(r.table(), "cali-fh-h1");
+  // h3 moves from p2's lists to p1's: h2 still uses p2's, so no list chain
+  // is added or removed; only h3's own chains change.
+  r.Apply(Hep("h3", "eth2", {"p1"}));
+  const TableDelta& d = r.Flush();
+  EXPECT_EQ(d.chains, (std::set<std::string>{"cali-fh-h3", "cali-th-h3"}));
+  EXPECT_EQ(ListOf(r.table(), "cali-fh-h3"), p1_in);
+  EXPECT_EQ(r.table(), Render(r.state(), r.resolution()));
 }
 
 TEST(IncrementalRendererTest, RandomSequencesMatchFullRender) {

@@ -21,15 +21,18 @@ std::string Part(std::string_view id, bool allow_slash) {
   bool plain = !id.empty() && id.size() <= kMaxPlainLength && id[0] != '_';
   for (char c : id) plain = plain && IsPlainChar(c, allow_slash);
   if (plain) return std::string(id);
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
-  for (char c : id) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return fmt::format("_{:016x}", h);
+  return fmt::format("_{:016x}", Fnv1a64(id));
 }
 
 }  // namespace
+
+uint64_t Fnv1a64(std::string_view s, uint64_t h) {
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
 
 std::string NamePart(std::string_view id) { return Part(id, false); }
 

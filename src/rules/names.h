@@ -12,7 +12,8 @@
 //           and per-interface family splits cali-fhs-<iface>, cali-ths-<iface>
 //           (raw: cali-fhrs-, cali-thrs-);
 //           policy cali-pi-<tier>/<name>, cali-po-…; profile cali-pri-<id>,
-//           cali-pro-<id>.
+//           cali-pro-<id>; shared policy lists cali-pl-<content hash>
+//           (policy_lists.h).
 //   maps:   cali-fw-map, cali-tw-map, cali-fh-map, cali-th-map, cali-fhr-map,
 //           cali-thr-map (ifname : verdict).
 //   sets:   cali4-<ipset id>, cali6-<ipset id>.
@@ -21,12 +22,17 @@
 // becomes '_' + 16 hex digits of FNV-1a 64 of the id.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "calc/messages.h"
 
 namespace felix::rules {
+
+// FNV-1a 64 of `s`, continuing from `h` (names' hashes).
+inline constexpr uint64_t kFnvOffset = 1469598103934665603ULL;
+uint64_t Fnv1a64(std::string_view s, uint64_t h = kFnvOffset);
 
 // The id part of a name (see above).
 std::string NamePart(std::string_view id);

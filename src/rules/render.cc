@@ -6,9 +6,11 @@
 //                              next-tier (policy)  -> set PASS bit, return
 //                              next-tier (profile) -> return
 //                              log    -> rate-limited log, continue
-//   endpoint chain: after each policy/profile jump, "ACCEPT bit set" clears
-//   both bits and returns: an endpoint chain returns only when policy allowed
-//   the packet, otherwise it drops (or accepts conntrack/failsafe traffic).
+//   endpoint chain: conntrack, failsafe, MAC check, then `goto` its shared
+//   policy list (policy_lists.h), where after each policy/profile jump
+//   "ACCEPT bit set" clears both bits and returns: a list returns (to the
+//   dispatching base chain) only when policy allowed the packet, otherwise
+//   it drops.
 //   Within a tier, later policies run only while PASS is clear; at the end of
 //   a tier, PASS clear -> drop. Dispatch chains reach endpoint chains with
 //   `goto` from a verdict map, so the endpoint chain's return lands in the
@@ -49,6 +51,7 @@
 #include "rules/endpoint_chains.h"
 #include "rules/match.h"
 #include "rules/names.h"
+#include "rules/policy_lists.h"
 #include "rules/render_parts.h"
 #include "rules/rules.h"
 
@@ -235,28 +238,52 @@ Set IpSetFor(const std::set<model::Cidr>& members, int f) {
   return Set{type, std::nullopt, {}, std::move(elements)};
 }
 
-void AddWorkloadIface(Table& t, const DesiredState& s, const calc::WorkloadEndpointUpdate& ep) {
+void AddWorkloadIface(Table& t, const DesiredState& s, const calc::WorkloadEndpointUpdate& ep,
+                      PolicyLists& lists) {
   const std::string fw = WorkloadChainName("fw", ep.name), tw = WorkloadChainName("tw", ep.name);
   if (ep.active) {
-    t.chains[fw] =
-        Chain{std::nullopt, TrackedEndpointRules(s, ep.policy, false, std::nullopt, ep.mac)};
-    t.chains[tw] =
-        Chain{std::nullopt, TrackedEndpointRules(s, ep.policy, true, std::nullopt, std::nullopt)};
+    // From the workload: its outbound rules; to it: its inbound rules.
+    const std::string out = lists.Render(s, ep.policy, ListKind::kTrackedOut);
+    const std::string in = lists.Render(s, ep.policy, ListKind::kTrackedIn);
+    t.chains[fw] = Chain{std::nullopt, TrackedEndpointRules(std::nullopt, ep.mac, out)};
+    t.chains[tw] = Chain{std::nullopt, TrackedEndpointRules(std::nullopt, std::nullopt, in)};
+    lists.Use(t, fw, out);
+    lists.Use(t, tw, in);
   } else {
     t.chains[fw] = Chain{std::nullopt, {"drop"}};
     t.chains[tw] = Chain{std::nullopt, {"drop"}};
+    lists.Release(t, fw);
+    lists.Release(t, tw);
   }
   t.sets.at("cali-fw-map").elements[QuoteIface(ep.name)] = "goto " + fw;
   t.sets.at("cali-tw-map").elements[QuoteIface(ep.name)] = "goto " + tw;
 }
 
 std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const InterfaceResolution& r,
-                                     const HostChainSource& reuse) {
+                                     PolicyLists& lists, const ReusedChain& reused) {
   std::set<std::string> added;
-  auto put = [&](const calc::HostEndpointId& id, const std::string& name, auto render) {
-    std::optional<Chain> c = reuse ? reuse(id, name) : std::nullopt;
-    t.chains[name] = c ? std::move(*c) : Chain{std::nullopt, render()};
+  // One endpoint chain: kept as it is when `reused` says so, else rendered
+  // to end in the endpoint's list of `kind`.
+  auto put = [&](const calc::HostEndpointId& id, const std::string& name, ListKind kind) {
     added.insert(name);
+    if (reused && reused(id, name)) return;
+    const auto& ep = s.host_endpoints.at(id);
+    const std::string list = lists.Render(s, ep.policy, kind);
+    switch (kind) {
+      case ListKind::kTrackedIn:
+        t.chains[name] = Chain{std::nullopt, TrackedEndpointRules("cali-failsafe-in", {}, list)};
+        break;
+      case ListKind::kTrackedOut:
+        t.chains[name] = Chain{std::nullopt, TrackedEndpointRules("cali-failsafe-out", {}, list)};
+        break;
+      case ListKind::kUntrackedIn:
+        t.chains[name] = Chain{std::nullopt, UntrackedEndpointRules("cali-failsafe-in-raw", list)};
+        break;
+      case ListKind::kUntrackedOut:
+        t.chains[name] = Chain{std::nullopt, UntrackedEndpointRules("cali-failsafe-out-raw", list)};
+        break;
+    }
+    lists.Use(t, name, list);
   };
   auto bindings = BindHostInterfaces(s, r);
   std::set<calc::HostEndpointId> all, untracked;
@@ -266,18 +293,12 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
     }
   }
   for (const auto& id : all) {
-    const auto& ep = s.host_endpoints.at(id);
-    put(id, HostChainName("fh", id),
-        [&] { return TrackedEndpointRules(s, ep.policy, true, "cali-failsafe-in", std::nullopt); });
-    put(id, HostChainName("th", id), [&] {
-      return TrackedEndpointRules(s, ep.policy, false, "cali-failsafe-out", std::nullopt);
-    });
-    if (ep.policy.untracked_tiers.empty()) continue;
+    put(id, HostChainName("fh", id), ListKind::kTrackedIn);
+    put(id, HostChainName("th", id), ListKind::kTrackedOut);
+    if (s.host_endpoints.at(id).policy.untracked_tiers.empty()) continue;
     untracked.insert(id);
-    put(id, HostChainName("fhr", id),
-        [&] { return UntrackedEndpointRules(s, ep.policy, true, "cali-failsafe-in-raw"); });
-    put(id, HostChainName("thr", id),
-        [&] { return UntrackedEndpointRules(s, ep.policy, false, "cali-failsafe-out-raw"); });
+    put(id, HostChainName("fhr", id), ListKind::kUntrackedIn);
+    put(id, HostChainName("thr", id), ListKind::kUntrackedOut);
   }
   AddHostDispatch(t, bindings, "fh", all, added);
   AddHostDispatch(t, bindings, "th", all, added);
@@ -287,10 +308,11 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
 }
 
 Table Render(const DesiredState& s, const InterfaceResolution& r) {
-  return RenderTable(s, r, nullptr);
+  PolicyLists lists;
+  return RenderTable(s, r, lists, nullptr);
 }
 
-Table RenderTable(const DesiredState& s, const InterfaceResolution& r,
+Table RenderTable(const DesiredState& s, const InterfaceResolution& r, PolicyLists& lists,
                   std::set<std::string>* host_chains) {
   Table t;
   AddBaseChains(t, s.config);
@@ -310,10 +332,11 @@ Table RenderTable(const DesiredState& s, const InterfaceResolution& r,
   // Workload endpoints, by interface (the smallest id wins a shared name).
   std::set<std::string> wl_ifaces;
   for (const auto& [id, ep] : s.workload_endpoints) {
-    if (wl_ifaces.insert(ep.name).second) AddWorkloadIface(t, s, ep);
+    if (wl_ifaces.insert(ep.name).second) AddWorkloadIface(t, s, ep, lists);
   }
-  std::set<std::string> host = AddHostSection(t, s, r, nullptr);
+  std::set<std::string> host = AddHostSection(t, s, r, lists, nullptr);
   if (host_chains) *host_chains = std::move(host);
+  lists.ForgetRenders();
   return t;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "rules/policy_lists.h"
 #include "rules/rules.h"
 
 namespace felix::rules {
@@ -25,25 +26,28 @@ Set IpSetFor(const std::set<model::Cidr>& members, int family);
 // A policy's or profile's chain for one direction's rules.
 Chain RuleListChain(const std::vector<calc::Rule>& rules, bool in_profile);
 
-// The fw/tw chains of workload endpoint `ep` (the one owning its interface)
-// and its entries in cali-fw-map / cali-tw-map (which must exist).
-void AddWorkloadIface(Table& t, const DesiredState& s, const calc::WorkloadEndpointUpdate& ep);
+// The fw/tw chains of workload endpoint `ep` (the one owning its interface),
+// the policy lists they use (`lists`) and its entries in cali-fw-map /
+// cali-tw-map (which must exist).
+void AddWorkloadIface(Table& t, const DesiredState& s, const calc::WorkloadEndpointUpdate& ep,
+                      PolicyLists& lists);
 
-// Supplies an already rendered chain of a host endpoint instead of rendering
-// it again (nullopt: render it).
-using HostChainSource =
-    std::function<std::optional<Chain>(const calc::HostEndpointId& id, const std::string& name)>;
+// True when host endpoint chain `name` of `id` is already in the table as it
+// should be (it is then neither rendered nor touched).
+using ReusedChain =
+    std::function<bool(const calc::HostEndpointId& id, const std::string& name)>;
 
 // The host endpoint section: the chains of every host endpoint bound to an
-// interface (fh/th, and fhr/thr with untracked policy), the per-interface
-// family split chains and the entries of the four host maps (which must
-// exist and be empty). `reuse` may be empty. Returns the names of the chains
-// it added.
+// interface (fh/th, and fhr/thr with untracked policy) with the policy lists
+// they use, the per-interface family split chains and the entries of the
+// four host maps (which must exist and be empty). `reused` may be empty.
+// Returns the names of the endpoint and split chains it placed.
 std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const InterfaceResolution& r,
-                                     const HostChainSource& reuse);
+                                     PolicyLists& lists, const ReusedChain& reused);
 
-// Render, also returning the names of the host section's chains.
-Table RenderTable(const DesiredState& s, const InterfaceResolution& r,
+// Render with the given list bookkeeping (left describing the table), also
+// returning the names of the host section's chains.
+Table RenderTable(const DesiredState& s, const InterfaceResolution& r, PolicyLists& lists,
                   std::set<std::string>* host_chains);
 
 }  // namespace felix::rules

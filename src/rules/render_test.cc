@@ -35,6 +35,18 @@ Rules ChainRules(const Table& t, const std::string& name) {
   return it->second.rules;
 }
 
+// An endpoint chain's effective rules: its own, with the final `goto` of its
+// shared policy list replaced by the list's rules.
+Rules Effective(const Table& t, const std::string& name) {
+  Rules own = ChainRules(t, name);
+  if (own.empty() || !own.back().starts_with("goto cali-pl-")) return own;
+  const std::string list = own.back().substr(5);
+  own.pop_back();
+  Rules tail = ChainRules(t, list);
+  own.insert(own.end(), tail.begin(), tail.end());
+  return own;
+}
+
 DesiredState WithPolicies() {
   DesiredState s;
   s.policies[{"t1", "a"}] = calc::ActivePolicyUpdate{{"t1", "a"}, {Allow()}, {}, false};
@@ -128,9 +140,9 @@ TEST(RenderTest, HostEndpointNoPolicyIsFailsafeThenDrop) {
   DesiredState s;
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0");
   Table t = Render(s, {});
-  EXPECT_EQ(ChainRules(t, "cali-fh-ep"),
+  EXPECT_EQ(Effective(t, "cali-fh-ep"),
             (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "drop"}));
-  EXPECT_EQ(ChainRules(t, "cali-th-ep"),
+  EXPECT_EQ(Effective(t, "cali-th-ep"),
             (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, "drop"}));
   EXPECT_EQ(t.sets.at("cali-fh-map").elements,
             (std::map<std::string, std::string>{{"\"eth0\"", "goto cali-fh-ep"}}));
@@ -147,7 +159,7 @@ TEST(RenderTest, TiersNextTierAndProfiles) {
   p.profile_ids = {"prof", "missing", "never-reached"};
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
   Table t = Render(s, {});
-  EXPECT_EQ(ChainRules(t, "cali-fh-ep"),
+  EXPECT_EQ(Effective(t, "cali-fh-ep"),
             (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear,
                    // tier t1
                    "jump cali-pi-t1/a", kAllowed, "meta mark & 0x02000000 == 0 jump cali-pi-t1/b",
@@ -162,12 +174,49 @@ TEST(RenderTest, TiersNextTierAndProfiles) {
   EXPECT_EQ(ChainRules(t, "cali-pro-prof"), Rules{});
 }
 
+TEST(RenderTest, EndpointsWithEqualPolicyShareOneListChain) {
+  DesiredState s = WithPolicies();
+  calc::EndpointPolicy all;
+  all.tiers = {{"t1", {"a", "b"}}, {"t2", {"c"}}};
+  calc::EndpointPolicy other;
+  other.tiers = {{"t1", {"a"}}};
+  for (int i = 0; i < 50; ++i) {
+    std::string id = "ep" + std::to_string(i);
+    s.host_endpoints[{id}] = NamedHost(id.c_str(), ("eth" + std::to_string(i)).c_str(), all);
+  }
+  s.host_endpoints[{"odd"}] = NamedHost("odd", "bond0", other);
+  Table t = Render(s, {});
+  size_t lists = 0, list_rules = 0, endpoint_rules = 0;
+  for (const auto& [name, c] : t.chains) {
+    if (name.starts_with("cali-pl-")) {
+      ++lists;
+      list_rules += c.rules.size();
+    } else if (name.starts_with("cali-fh-") || name.starts_with("cali-th-")) {
+      endpoint_rules += c.rules.size();
+    }
+  }
+  // One inbound and one outbound list per distinct policy: 4 lists, whose
+  // rules are counted once, not once per endpoint.
+  EXPECT_EQ(lists, 4u);
+  size_t want = 0;  // each list's rules once: effective rules less the 4 own ones
+  for (const char* ep : {"cali-fh-ep0", "cali-th-ep0", "cali-fh-odd", "cali-th-odd"}) {
+    want += Effective(t, ep).size() - 4;
+  }
+  EXPECT_EQ(list_rules, want);
+  EXPECT_EQ(endpoint_rules, 51u * 2 * 5);  // ct, ct, NDP, failsafe, goto
+  EXPECT_EQ(ChainRules(t, "cali-fh-ep7"),
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", ChainRules(t, "cali-fh-ep0").back()}));
+  EXPECT_EQ(ChainRules(t, "cali-fh-ep7").back(), ChainRules(t, "cali-fh-ep0").back());
+  EXPECT_NE(ChainRules(t, "cali-fh-odd").back(), ChainRules(t, "cali-fh-ep0").back());
+  EXPECT_NE(ChainRules(t, "cali-fh-ep0").back(), ChainRules(t, "cali-th-ep0").back());
+}
+
 TEST(RenderTest, InactivePolicySkippedInTier) {
   DesiredState s = WithPolicies();
   calc::EndpointPolicy p;
   p.tiers = {{"t1", {"gone", "b"}}};
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
-  EXPECT_EQ(ChainRules(Render(s, {}), "cali-th-ep"),
+  EXPECT_EQ(Effective(Render(s, {}), "cali-th-ep"),
             (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, "jump cali-po-t1/b",
                    kAllowed, kTierDrop, "drop"}));
 }
@@ -187,10 +236,10 @@ TEST(RenderTest, WorkloadEndpoints) {
   off.active = false;
   s.workload_endpoints[off.id] = off;
   Table t = Render(s, {});
-  EXPECT_EQ(ChainRules(t, "cali-fw-cali123"),
-            (Rules{kCt1, kCt2, kClear, "ether saddr != aa:bb:cc:dd:ee:ff drop",
+  EXPECT_EQ(Effective(t, "cali-fw-cali123"),
+            (Rules{kCt1, kCt2, "ether saddr != aa:bb:cc:dd:ee:ff drop", kClear,
                    "jump cali-pro-prof", kAllowed, "drop"}));
-  EXPECT_EQ(ChainRules(t, "cali-tw-cali123"),
+  EXPECT_EQ(Effective(t, "cali-tw-cali123"),
             (Rules{kCt1, kCt2, kClear, "jump cali-pri-prof", kAllowed, "drop"}));
   EXPECT_EQ(ChainRules(t, "cali-fw-cali456"), Rules{"drop"});
   EXPECT_EQ(ChainRules(t, "cali-tw-cali456"), Rules{"drop"});
@@ -208,14 +257,14 @@ TEST(RenderTest, UntrackedPolicy) {
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
   Table t = Render(s, {});
   const std::string notrack = "meta mark & 0x01000000 == 0x01000000 notrack accept";
-  EXPECT_EQ(ChainRules(t, "cali-fhr-ep"),
+  EXPECT_EQ(Effective(t, "cali-fhr-ep"),
             (Rules{"jump cali-failsafe-in-raw", kClear, "jump cali-pi-u/raw", notrack}));
-  EXPECT_EQ(ChainRules(t, "cali-thr-ep"),
+  EXPECT_EQ(Effective(t, "cali-thr-ep"),
             (Rules{"jump cali-failsafe-out-raw", kClear, "jump cali-po-u/raw", notrack}));
   EXPECT_EQ(t.sets.at("cali-fhr-map").elements.at("\"eth0\""), "goto cali-fhr-ep");
   EXPECT_EQ(t.sets.at("cali-thr-map").elements.at("\"eth0\""), "goto cali-thr-ep");
   // The tracked chain has no tiers: failsafe then drop.
-  EXPECT_EQ(ChainRules(t, "cali-fh-ep"),
+  EXPECT_EQ(Effective(t, "cali-fh-ep"),
             (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "drop"}));
 }
 

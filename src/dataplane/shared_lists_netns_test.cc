@@ -1,0 +1,122 @@
+// Integration tests (root) of the table's scale layout: endpoints with equal
+// policy share one policy-list chain in the kernel, relabels move endpoints
+// between lists with traffic following, and drift is found through the
+// ruleset generation and repaired object by object. Fixture: netns_fixture.h.
+#include "dataplane/netns_fixture.h"
+
+namespace felix::dataplane {
+namespace {
+
+using namespace nstest;  // NOLINT: the fixture's helpers
+
+// Rules in the kernel's chains whose names start with `prefix`.
+size_t KernelRules(const TableShape& shape, const std::string& prefix) {
+  size_t n = 0;
+  for (const auto& [name, count] : shape.chain_rules) {
+    if (name.starts_with(prefix)) n += count;
+  }
+  return n;
+}
+
+TEST_F(NetnsTest, FiftyEndpointsHundredPoliciesShareOneListPerDirection) {
+  std::vector<calc::Message> msgs = {Config()};
+  std::vector<std::string> names;
+  for (int i = 0; i < 100; ++i) {
+    names.push_back(fmt::format("p{:03}", i));
+    msgs.push_back(Policy(names.back(), {Tcp(model::Action::kAllow, 1000 + i)}));
+  }
+  msgs.push_back(Policy("z-allow-80", {Tcp(model::Action::kAllow, 80)}));
+  names.push_back("z-allow-80");
+  // eth0 carries traffic; the other 49 are named endpoints whose interfaces
+  // do not exist (by name they are programmed all the same).
+  msgs.push_back(Hep("ep00", "eth0", names));
+  for (int i = 1; i < 50; ++i) msgs.push_back(Hep(fmt::format("ep{:02}", i), fmt::format("x{}", i), names));
+  msgs.push_back(calc::InSync{});
+  Program(msgs);
+  EXPECT_TRUE(Connects("10.99.0.1", 80));
+  EXPECT_FALSE(Connects("10.99.0.1", 8080));
+
+  Result<TableShape> shape = backend_->ReadShape();
+  ASSERT_TRUE(shape.ok()) << shape.status().message();
+  EXPECT_EQ(DescribeDrift(ShapeOf(dp_->programmed()), *shape), std::vector<std::string>{});
+  // Two lists (inbound, outbound), each: mark reset, per policy a jump and
+  // an accept check, the tier's end drop, the final drop.
+  const size_t list_len = 1 + 2 * 101 + 1 + 1;
+  EXPECT_EQ(KernelRules(*shape, "cali-pl-"), 2 * list_len);
+  // Per endpoint and direction: conntrack (2), NDP, failsafe, goto.
+  EXPECT_EQ(KernelRules(*shape, "cali-fh-") + KernelRules(*shape, "cali-th-"), 50u * 2 * 5);
+  // Not 50 x 101 jumps per direction: the whole table stays small.
+  size_t total = 0;
+  for (const auto& [name, n] : shape->chain_rules) total += n;
+  EXPECT_LT(total, 2 * list_len + 500 + 2 * 101 + 100);
+}
+
+TEST_F(NetnsTest, RelabelMovesAnEndpointBetweenSharedLists) {
+  std::vector<calc::Message> msgs = {Config(), Policy("allow-80", {Tcp(model::Action::kAllow, 80)}),
+                                     Policy("allow-8080", {Tcp(model::Action::kAllow, 8080)})};
+  msgs.push_back(Hep("ep00", "eth0", {"allow-80"}));
+  for (int i = 1; i < 10; ++i) msgs.push_back(Hep(fmt::format("a{}", i), fmt::format("a{}", i), {"allow-80"}));
+  for (int i = 1; i < 10; ++i) msgs.push_back(Hep(fmt::format("b{}", i), fmt::format("b{}", i), {"allow-8080"}));
+  msgs.push_back(calc::InSync{});
+  Program(msgs);
+  EXPECT_TRUE(Connects("10.99.0.1", 80));
+  EXPECT_FALSE(Connects("10.99.0.1", 8080));
+
+  Program({Hep("ep00", "eth0", {"allow-8080"})});
+  // Both lists exist before and after: only ep00's own chains change.
+  const std::string& script = backend_->scripts.back();
+  EXPECT_EQ(script.find("cali-pl-", script.find("add chain")), std::string::npos) << script;
+  EXPECT_NE(script.find("flush chain inet calico cali-fh-ep00"), std::string::npos) << script;
+  EXPECT_EQ(script.find("cali-fh-a1"), std::string::npos) << script;
+  EXPECT_FALSE(Connects("10.99.0.1", 80));
+  EXPECT_TRUE(Connects("10.99.0.1", 8080));
+
+  Program({Hep("ep00", "eth0", {"allow-80"})});
+  EXPECT_TRUE(Connects("10.99.0.1", 80));
+  EXPECT_FALSE(Connects("10.99.0.1", 8080));
+}
+
+TEST_F(NetnsTest, DriftIsFoundByGenerationAndRepairedPerObject) {
+  calc::Rule from_set = Tcp(model::Action::kAllow, 80);
+  from_set.match.src_ip_set_ids = {"sel1"};
+  Program({Config(), calc::IpSetUpdate{"sel1", {*model::ParseCidr("10.99.0.2/32", 4)}},
+           Policy("from-sel", {from_set}), Hep("ep0", "eth0", {"from-sel"}), calc::InSync{}});
+  ASSERT_TRUE(Connects("10.99.0.1", 80));
+  // Nobody else committed: a refresh reads only the generation id.
+  ASSERT_TRUE(dp_->Refresh().ok());
+  EXPECT_EQ(backend_->shape_reads, 0);
+
+  // Another process deletes one of our set elements.
+  const std::string set = rules::IpSetName("sel1", 4);
+  ASSERT_EQ(sb_.Exec("h", fmt::format("nft delete element inet calico {} {{ 10.99.0.2 }}", set)), 0);
+  EXPECT_FALSE(Connects("10.99.0.1", 80)) << "drift closed the port";
+  const size_t before = backend_->scripts.size();
+  ASSERT_TRUE(dp_->Refresh().ok());
+  EXPECT_EQ(backend_->shape_reads, 1);
+  ASSERT_EQ(backend_->scripts.size(), before + 1);
+  EXPECT_EQ(backend_->scripts.back(),
+            fmt::format("add set inet calico {0} {{ type ipv4_addr; }}\nflush set inet calico {0}\n"
+                        "add element inet calico {0} {{ 10.99.0.2 }}\n",
+                        set));
+  EXPECT_TRUE(Connects("10.99.0.1", 80)) << "repaired";
+
+  // A change elsewhere in the ruleset (another table) is no drift of ours.
+  ASSERT_EQ(sb_.Exec("h", "nft add table inet other && nft delete table inet other"), 0);
+  ASSERT_TRUE(dp_->Refresh().ok());
+  EXPECT_EQ(backend_->shape_reads, 2);
+  EXPECT_EQ(backend_->scripts.size(), before + 1);
+  ASSERT_TRUE(dp_->Refresh().ok());
+  EXPECT_EQ(backend_->shape_reads, 2) << "generation known again";
+
+  // A foreign chain added to our table is removed.
+  ASSERT_EQ(sb_.Exec("h", "nft add chain inet calico intruder"), 0);
+  ASSERT_TRUE(dp_->Refresh().ok());
+  EXPECT_EQ(backend_->scripts.back(),
+            "flush chain inet calico intruder\ndelete chain inet calico intruder\n");
+  Result<TableShape> shape = backend_->ReadShape();
+  ASSERT_TRUE(shape.ok());
+  EXPECT_EQ(DescribeDrift(ShapeOf(dp_->programmed()), *shape), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace felix::dataplane

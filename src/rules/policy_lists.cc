@@ -1,0 +1,67 @@
+// PolicyLists (policy_lists.h): memoised rendering and reference counting of
+// the shared policy-list chains.
+#include "rules/policy_lists.h"
+
+#include "fmt/format.h"
+#include "rules/endpoint_chains.h"
+#include "rules/names.h"
+
+namespace felix::rules {
+
+std::string PolicyListChainName(const std::vector<std::string>& rules) {
+  uint64_t h = kFnvOffset;
+  for (const auto& r : rules) {
+    h = Fnv1a64(r, h);
+    h = Fnv1a64("\n", h);
+  }
+  return fmt::format("cali-pl-{:016x}", h);
+}
+
+std::string PolicyLists::Render(const DesiredState& s, const calc::EndpointPolicy& p,
+                                ListKind kind) {
+  const bool tracked = kind == ListKind::kTrackedIn || kind == ListKind::kTrackedOut;
+  const bool inbound = kind == ListKind::kTrackedIn || kind == ListKind::kUntrackedIn;
+  Key key{kind, tracked ? p.tiers : p.untracked_tiers,
+          tracked ? p.profile_ids : std::vector<std::string>{}};
+  auto it = memo_.find(key);
+  if (it != memo_.end()) return it->second;
+  std::vector<std::string> rules =
+      tracked ? TrackedPolicyList(s, p, inbound) : UntrackedPolicyList(s, p, inbound);
+  std::string name = PolicyListChainName(rules);
+  rendered_.try_emplace(name, std::move(rules));
+  memo_.emplace(std::move(key), name);
+  return name;
+}
+
+void PolicyLists::Use(Table& t, const std::string& endpoint_chain, const std::string& list) {
+  auto [it, fresh] = list_of_.try_emplace(endpoint_chain, list);
+  if (!fresh) {
+    if (it->second == list) return;
+    Release(t, endpoint_chain);
+    list_of_.emplace(endpoint_chain, list);
+  }
+  if (refs_[list]++ > 0) return;
+  t.chains[list] = Chain{std::nullopt, rendered_.at(list)};
+  changed_.insert(list);
+}
+
+void PolicyLists::Release(Table& t, const std::string& endpoint_chain) {
+  auto it = list_of_.find(endpoint_chain);
+  if (it == list_of_.end()) return;
+  auto ref = refs_.find(it->second);
+  if (--ref->second == 0) {
+    t.chains.erase(ref->first);
+    changed_.insert(ref->first);
+    refs_.erase(ref);
+  }
+  list_of_.erase(it);
+}
+
+void PolicyLists::ForgetRenders() {
+  memo_.clear();
+  rendered_.clear();
+}
+
+std::set<std::string> PolicyLists::TakeChanged() { return std::exchange(changed_, {}); }
+
+}  // namespace felix::rules

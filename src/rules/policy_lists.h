@@ -1,0 +1,61 @@
+// Shared policy-list chains (private to the layer). The policy part of an
+// endpoint chain (tiers, profiles, final drop) is the same for every endpoint
+// whose ordered tiers, policies and profiles are the same, so it lives in one
+// chain named by its content, `cali-pl-<16 hex digits of FNV-1a 64 of its
+// rules>`, that the endpoint chains `goto`. The table's rule count then
+// follows (distinct lists x their length) + endpoints, not endpoints x
+// policies, and moving an endpoint between two existing lists changes one
+// rule of its own chain.
+//
+// PolicyLists renders lists (memoised until the state changes) and keeps
+// which endpoint chain ends in which list: a list chain is in the table while
+// at least one endpoint chain uses it. Not thread-safe.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "rules/rules.h"
+
+namespace felix::rules {
+
+enum class ListKind { kTrackedIn, kTrackedOut, kUntrackedIn, kUntrackedOut };
+
+// The name of the list chain holding `rules`.
+std::string PolicyListChainName(const std::vector<std::string>& rules);
+
+class PolicyLists {
+ public:
+  // The name of the list chain for policy `p` of `kind` under state `s`. The
+  // rules are remembered for Use() until ForgetRenders().
+  std::string Render(const DesiredState& s, const calc::EndpointPolicy& p, ListKind kind);
+  // Endpoint chain `endpoint_chain` now ends in list `list` (a name returned
+  // by Render since the last ForgetRenders): adds the list chain to `t` on its
+  // first use and releases the endpoint chain's previous list.
+  void Use(Table& t, const std::string& endpoint_chain, const std::string& list);
+  // Endpoint chain `endpoint_chain` is gone or ends in no list; its list
+  // chain leaves `t` with its last user. No-op for chains without a list.
+  void Release(Table& t, const std::string& endpoint_chain);
+  // The state changed: memoised renders are stale.
+  void ForgetRenders();
+  // List chains added to or removed from the table since the last call.
+  std::set<std::string> TakeChanged();
+  size_t size() const { return refs_.size(); }
+
+ private:
+  struct Key {
+    ListKind kind;
+    std::vector<calc::TierInfo> tiers;
+    std::vector<std::string> profiles;  // tracked lists only
+    friend auto operator<=>(const Key&, const Key&) = default;
+  };
+  std::map<Key, std::string> memo_;                           // since ForgetRenders
+  std::map<std::string, std::vector<std::string>> rendered_;  // list -> rules, likewise
+  std::map<std::string, std::string> list_of_;                // endpoint chain -> list
+  std::map<std::string, size_t> refs_;                        // list -> endpoint chains
+  std::set<std::string> changed_;
+};
+
+}  // namespace felix::rules
