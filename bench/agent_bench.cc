@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "dataplane/dataplane.h"
 #include "datastore/datastore.h"
 
 namespace {
@@ -94,11 +95,51 @@ std::string PolicyKey(int i) {
   return "/calico/v1/policy/tier/default/policy/p-" + std::to_string(i);
 }
 
+// --- The "all" shape (issue: every policy applies to every local endpoint):
+// policy i selects `role == "local"`, one inbound rule allowing tcp port
+// 1000 + i from `app == "g-(i % 50)"`, outbound allow all; remote endpoint i
+// has app g-(i % 50) (`alt_group` moves it to the next group: its IP moves
+// between two sets); local endpoint j has role local (`away`: role away, so
+// no policy applies and it moves to another shared list).
+constexpr int kGroups = 50;
+std::string Group(int k) { return "g-" + std::to_string(k % kGroups); }
+
+json AllPolicy(int i, bool alt_port) {
+  json in = json::array({{{"action", "allow"},
+                          {"protocol", "tcp"},
+                          {"src_selector", "app == \"" + Group(i) + "\""},
+                          {"dst_ports", {alt_port ? 60000 : 1000 + i}}}});
+  return {{"order", i},
+          {"selector", "role == \"local\""},
+          {"inbound_rules", in},
+          {"outbound_rules", json::array({{{"action", "allow"}}})}};
+}
+json AllRemote(int i, bool alt_group) {
+  return {{"name", "eth0"},
+          {"expected_ipv4_addrs", {RemoteIp(i)}},
+          {"labels", {{"app", Group(i + (alt_group ? 1 : 0))}}},
+          {"profile_ids", json::array()}};
+}
+json AllLocal(int j, bool away) {
+  return {{"name", j == 0 ? "eth0" : "eth-" + std::to_string(j)},
+          {"labels", {{"role", away ? "away" : "local"}}},
+          {"profile_ids", json::array()}};
+}
+
+bool g_all = false;  // the "all" shape (last argument `all`)
+
 int Gen(const std::string& host, int remote, int policies, int local) {
   auto doc = [](const std::string& k, const json& v) {
     std::printf("%s\n", json{{"key", k}, {"value", v}}.dump().c_str());
   };
   doc("/calico/v1/policy/tier/default/metadata", json{{"order", 100}});
+  if (g_all) {
+    for (int i = 0; i < policies; ++i) doc(PolicyKey(i), AllPolicy(i, false));
+    for (int i = 0; i < remote; ++i) doc(RemoteKey(i), AllRemote(i, false));
+    for (int j = 0; j < local; ++j) doc(LocalKey(host, j), AllLocal(j, false));
+    doc("/calico/v1/Ready", "true");
+    return 0;
+  }
   for (int i = 0; i < policies; ++i) doc(PolicyKey(i), Policy(i, false));
   for (int i = 0; i < remote; ++i) doc(RemoteKey(i), Remote(i, ""));
   for (int j = 0; j < local; ++j) doc(LocalKey(host, j), Local(j, j));
@@ -248,7 +289,13 @@ int Changes(const std::string& url, const std::string& api, const std::string& h
   for (int i = 0; i < count; ++i) {
     const bool odd = i % 2 == 0;  // the 1st, 3rd, ... change moves away from the loaded state
     std::string key, value;
-    if (kind == "rule")
+    if (g_all && kind == "rule")
+      key = PolicyKey(1), value = AllPolicy(1, odd).dump();
+    else if (g_all && kind == "label")
+      key = LocalKey(host, 0), value = AllLocal(0, odd).dump();
+    else if (g_all)
+      key = RemoteKey(0), value = AllRemote(0, odd).dump();
+    else if (kind == "rule")
       key = PolicyKey(1), value = Policy(1, odd).dump();
     else if (kind == "label")
       key = LocalKey(host, 0), value = Local(0, odd ? 1 : 0).dump();
@@ -289,18 +336,46 @@ int Changes(const std::string& url, const std::string& api, const std::string& h
   return timeouts == 0 ? 0 : 1;
 }
 
+// The element floor: `count` one-element adds to a plain set through a
+// resident libnftables context (no process start), each timed alone. Run in
+// a scratch namespace: the table it makes is its own.
+int Floor(int count) {
+  auto b = felix::dataplane::MakeLibNftablesBackend();
+  if (!b.ok()) return std::fprintf(stderr, "%s\n", b.status().message().c_str()), 2;
+  auto& nft = **b;
+  if (!nft.Run("add table inet floor\nadd set inet floor s { type ipv4_addr; }\n").ok()) return 2;
+  std::vector<double> lat;
+  for (int i = 0; i < count; ++i) {
+    const std::string cmd = "add element inet floor s { " + RemoteIp(i) + " }\n";
+    const auto t0 = Clock::now();
+    if (auto st = nft.Run(cmd); !st.ok()) return std::fprintf(stderr, "%s\n", st.message().c_str()), 2;
+    lat.push_back(Ms(Clock::now() - t0));
+  }
+  (void)nft.Run("delete table inet floor\n");
+  std::sort(lat.begin(), lat.end());
+  std::printf("floor: one element add from a resident process: p50=%.3f p99=%.3f ms (n=%d)\n",
+              lat[lat.size() / 2], lat[lat.size() * 99 / 100], count);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> a(argv + 1, argv + argc);
+  std::vector<std::string> a(argv + 1, argv + argc);
+  if (!a.empty() && a.back() == "all") {
+    g_all = true;
+    a.pop_back();
+  }
   if (a.size() == 5 && a[0] == "gen") {
     return Gen(a[1], std::stoi(a[2]), std::stoi(a[3]), std::stoi(a[4]));
   }
+  if (a.size() == 2 && a[0] == "floor") return Floor(std::stoi(a[1]));
   if (a.size() == 7 && a[0] == "changes") {
     return Changes(a[1], a[2], a[3], a[4], std::stoi(a[5]), a[6]);
   }
   std::fprintf(stderr,
-               "usage: agent_bench gen HOSTNAME REMOTE POLICIES LOCAL\n"
-               "       agent_bench changes URL v2|v3 HOSTNAME rule|label|remote COUNT OUT.tsv\n");
+               "usage: agent_bench gen HOSTNAME REMOTE POLICIES LOCAL [all]\n"
+               "       agent_bench changes URL v2|v3 HOSTNAME rule|label|remote COUNT OUT.tsv "
+               "[all]\n");
   return 64;
 }

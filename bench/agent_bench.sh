@@ -15,7 +15,11 @@
 # Env: API (v2|v3, default v2), REMOTE (100000), POLICIES (2000), LOCAL (200),
 #      COUNT (1000), KINDS ("rule label remote"), KEEP=1 keeps the temp dir,
 #      FELIX_LOG_LEVEL (INFO), PERF=1 (perf profiles of the agent per phase),
-#      FLOOR=1 (time `nft -f` of the agent's table and a one-element nft change).
+#      FLOOR=1 (time `nft -f` of the agent's table and a one-element nft change),
+#      SHAPE=all (every policy applies to every local endpoint; see
+#      agent_bench.cc), and always the floors of the same run: etcd watch
+#      delivery (helper's second watcher) and one element add from a resident
+#      `nft -i` in a scratch namespace.
 set -euo pipefail
 
 BUILD=${1:?usage: agent_bench.sh BUILD_DIR [FELIX_BINARY]}
@@ -52,7 +56,7 @@ inh() { ip netns exec "$NS_HOST" "$@"; }
 now_ns() { date +%s%N; }
 ms_since() { echo "scale=1; ($(now_ns) - $1) / 1000000" | bc; }
 
-echo "# agent_bench: api=$API remote=$REMOTE policies=$POLICIES local=$LOCAL count=$COUNT"
+echo "# agent_bench: api=$API shape=${SHAPE:-mixed} remote=$REMOTE policies=$POLICIES local=$LOCAL count=$COUNT"
 echo "# felix: $FELIX ($(stat -c %y "$FELIX" | cut -d. -f1))"
 echo "# tree: $(git -C "$(dirname "$0")/.." log -1 --format='%h %s' | cut -c1-80)," \
   "$(git -C "$(dirname "$0")/.." status --short src | wc -l) files modified under src/"
@@ -87,10 +91,16 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-"$BENCH" gen "$HOSTNAME_" "$REMOTE" "$POLICIES" "$LOCAL" >"$DIR/docs.jsonl"
+SHAPE_ARG=()
+[[ ${SHAPE:-} == all ]] && SHAPE_ARG=(all)
+"$BENCH" gen "$HOSTNAME_" "$REMOTE" "$POLICIES" "$LOCAL" "${SHAPE_ARG[@]}" >"$DIR/docs.jsonl"
 t=$(now_ns)
 inh "$CTL" apply -f "$DIR/docs.jsonl" --etcd-endpoints $URL --etcd-api "$API" >/dev/null
 echo "datastore: $(wc -l <"$DIR/docs.jsonl") keys ($(du -h "$DIR/docs.jsonl" | cut -f1)) loaded over $API in $(ms_since "$t") ms"
+
+t=$(now_ns)
+snap_bytes=$(inh curl -fs "$URL/v2/keys/calico/v1?recursive=true" | wc -c)
+echo "snapshot GET (v2, recursive, curl): $(ms_since "$t") ms for $snap_bytes bytes"
 
 # --- cold start -------------------------------------------------------------------
 # Timed to the agent's "Programmed table" log line (ms resolution). Not with a
@@ -129,7 +139,7 @@ echo "  nft: $(grep -c '^\s*chain ' "$DIR/table.nft") chains, $(grep -c '^\s*set
 sleep 2  # let the agent settle (first refresh etc.)
 for kind in $KINDS; do
   [[ -n ${PERF:-} ]] && { perf record -q -F 499 -g -p "$FELIX_PID" -o "$DIR/perf.$kind" >/dev/null 2>&1 & PERF_PID=$!; }
-  inh "$BENCH" changes $URL "$API" "$HOSTNAME_" "$kind" "$COUNT" "$DIR/$kind.tsv"
+  inh "$BENCH" changes $URL "$API" "$HOSTNAME_" "$kind" "$COUNT" "$DIR/$kind.tsv" "${SHAPE_ARG[@]}"
   awk -F'\t' 'NR > 1 { w += $3; d += $4; r += $6; e += $7; x += $10; n++ }
     END { if (n) printf "  means: etcd write %.2f ms, watch delivery %.2f ms; per change %.1f rule and %.1f element messages, %d extra transactions\n", w/n, d/n, r/n, e/n, x }' \
     "$DIR/$kind.tsv"
@@ -139,6 +149,12 @@ echo "agent: VmHWM $(awk '/VmHWM/ {print $2, $3}' /proc/$FELIX_PID/status)," \
   "VmRSS $(awk '/VmRSS/ {print $2, $3}' /proc/$FELIX_PID/status);" \
   "$(grep -c "\[WARNING\]" "$DIR/felix.log") warnings, $(grep -c "\[ERROR\]" "$DIR/felix.log") errors in its log"
 grep -E "\[(WARNING|ERROR)\]" "$DIR/felix.log" | head -5 | cut -c1-300 | sed 's/^/  log: /' || true
+
+# --- floor of this run: one element add from a resident process (scratch namespace) ---
+NS_FLOOR1=ab$$-floor1
+ip netns add "$NS_FLOOR1"
+ip netns exec "$NS_FLOOR1" "$BENCH" floor 300
+ip netns del "$NS_FLOOR1"
 
 # --- floor: the same table and a one-element change through the nft CLI ---------------
 if [[ -n ${FLOOR:-} ]]; then

@@ -30,6 +30,11 @@ class TeeBackend : public NftBackend {
     if (st.ok()) last = script;
     return st;
   }
+  Status UpdateElements(const std::vector<ElementOps>& ops) override {
+    Status st = real_->UpdateElements(ops);
+    if (st.ok()) last = ElementOpsScript(ops);
+    return st;
+  }
   Result<uint32_t> Generation() override { return real_->Generation(); }
   Result<TableShape> ReadShape() override { return real_->ReadShape(); }
   std::string last;

@@ -39,6 +39,19 @@ struct TableShape {
   friend bool operator==(const TableShape&, const TableShape&) = default;
 };
 
+// Element changes of one plain IP set (ipv4_addr or ipv6_addr keys, one
+// address each, as NftCidr prints them).
+struct ElementOps {
+  std::string set;
+  int family = 4;                // 4 or 6
+  std::vector<std::string> del;  // deleted first
+  std::vector<std::string> add;
+  friend bool operator==(const ElementOps&, const ElementOps&) = default;
+};
+
+// The nft script with the same effect as `ops` (for logs and test models).
+std::string ElementOpsScript(const std::vector<ElementOps>& ops);
+
 // ---------------------------------------------------------------------------
 // Kernel seam: nftables.
 
@@ -50,6 +63,10 @@ class NftBackend {
   // Runs `script` as ONE atomic transaction; on failure nothing changed and
   // the Status carries nft's error text.
   virtual Status Run(const std::string& script) = 0;
+  // Applies element changes of plain IP sets as ONE transaction built
+  // directly as a netlink batch (no libnftables parsing or cache fill: the
+  // cost follows the change, not the table).
+  virtual Status UpdateElements(const std::vector<ElementOps>& ops) = 0;
   // The network namespace's ruleset generation id: the kernel adds one for
   // every committed transaction, ours or anybody else's.
   virtual Result<uint32_t> Generation() = 0;
@@ -88,6 +105,13 @@ TableShape ShapeOf(const rules::Table& t);
 // Human-readable differences ("missing chain cali-fw-eth0", "chain X has 3
 // rules, expected 5", ...), empty when equal.
 std::vector<std::string> DescribeDrift(const TableShape& expected, const TableShape& actual);
+
+// When every change `delta` names is an element change of a plain IP set
+// (present in both tables, no flags, not a map), the changes as ElementOps;
+// nullopt otherwise (the driver then diffs to an nft script).
+std::optional<std::vector<ElementOps>> ElementOnlyChanges(const rules::Table& programmed,
+                                                          const rules::Table& desired,
+                                                          const rules::TableDelta& delta);
 
 // The objects that differ between the shape `desired` should have and
 // `actual`: chains and sets of `desired` missing or with other counts, and

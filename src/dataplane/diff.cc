@@ -135,6 +135,46 @@ std::string FullReplaceScript(const rules::Table& desired) {
 
 std::string Diff(const rules::Table& a, const rules::Table& b) { return DiffIn(a, b, Scope{}); }
 
+std::string ElementOpsScript(const std::vector<ElementOps>& ops) {
+  std::string out;
+  for (const auto& o : ops) {
+    if (!o.del.empty()) {
+      out += fmt::format("delete element {} {} {{ {} }}\n", kTable, o.set, fmt::join(o.del, ", "));
+    }
+  }
+  for (const auto& o : ops) {
+    if (!o.add.empty()) {
+      out += fmt::format("add element {} {} {{ {} }}\n", kTable, o.set, fmt::join(o.add, ", "));
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<ElementOps>> ElementOnlyChanges(const rules::Table& a,
+                                                          const rules::Table& b,
+                                                          const rules::TableDelta& d) {
+  if (d.all || !d.chains.empty() || !d.sets.empty()) return std::nullopt;
+  std::vector<ElementOps> ops;
+  for (const auto& [name, keys] : d.elements) {
+    auto old = a.sets.find(name);
+    auto now = b.sets.find(name);
+    if (old == a.sets.end() || now == b.sets.end()) return std::nullopt;
+    const rules::Set& s = now->second;
+    if (IsMap(s) || !s.flags.empty() || old->second.key_type != s.key_type ||
+        !old->second.flags.empty() || (s.key_type != "ipv4_addr" && s.key_type != "ipv6_addr")) {
+      return std::nullopt;
+    }
+    ElementOps o{name, s.key_type == "ipv4_addr" ? 4 : 6, {}, {}};
+    for (const auto& k : keys) {
+      const bool was = old->second.elements.contains(k), is = s.elements.contains(k);
+      if (was && !is) o.del.push_back(k);
+      if (is && !was) o.add.push_back(k);
+    }
+    if (!o.del.empty() || !o.add.empty()) ops.push_back(std::move(o));
+  }
+  return ops;
+}
+
 std::string RepairScript(const rules::Table& desired, const DriftedObjects& d) {
   std::string out;
   // Declarations first: a rewritten chain may reference another missing one.

@@ -76,9 +76,17 @@ Status Dataplane::Program() {
   const rules::TableDelta& delta = renderer_.Flush();
   const rules::Table& desired = renderer_.table();
   const bool full = need_full_replace_ || !programmed_once_;
-  std::string script = full ? FullReplaceScript(desired) : DiffDelta(programmed_, desired, delta);
   const Clock::time_point now = clock_.Now();
-  Status st = script.empty() ? Status::Ok() : backend_.Run(script);
+  // Set member changes alone (the common case: an endpoint IP joins or
+  // leaves a selector) go straight to netlink; anything else is one script.
+  std::optional<std::vector<ElementOps>> elements;
+  if (!full) elements = ElementOnlyChanges(programmed_, desired, delta);
+  std::string script;
+  if (!elements) script = full ? FullReplaceScript(desired) : DiffDelta(programmed_, desired, delta);
+  const bool any = elements ? !elements->empty() : !script.empty();
+  Status st = !any       ? Status::Ok()
+              : elements ? backend_.UpdateElements(*elements)
+                         : backend_.Run(script);
   if (!st.ok()) {
     backoff_ =
         backoff_.count() == 0 ? options_.retry_min : std::min(backoff_ * 2, options_.retry_max);
@@ -93,7 +101,7 @@ Status Dataplane::Program() {
     FLOG_INFO(kLog, "Programmed table inet calico: {} chains, {} sets", desired.chains.size(),
               desired.sets.size());
   }
-  if (!script.empty()) NoteGeneration(full);
+  if (any) NoteGeneration(full);
   if (full) {
     programmed_ = desired;
   } else {

@@ -78,9 +78,10 @@ TEST_F(DriverTest, SetMemberChangeIsAnElementChangeNotAChainRewrite) {
   ASSERT_TRUE(dp_.Apply().ok());
   ASSERT_EQ(backend_.scripts.size(), 2u);
   const std::string name = rules::IpSetName("s1", 4);
+  // Sent as one netlink element batch, not through libnftables.
+  EXPECT_EQ(backend_.element_batches, 1);
   EXPECT_EQ(backend_.scripts[1], "delete element inet calico " + name + " { 10.0.0.1 }\n" +
-                                     "add set inet calico " + name +
-                                     " { type ipv4_addr; elements = { 10.0.0.2 } }\n");
+                                     "add element inet calico " + name + " { 10.0.0.2 }\n");
 }
 
 TEST_F(DriverTest, BurstsCoalesceIntoOneTransaction) {

@@ -34,6 +34,11 @@ class TeeBackend : public NftBackend {
     if (st.ok()) scripts.push_back(script);
     return st;
   }
+  Status UpdateElements(const std::vector<ElementOps>& ops) override {
+    Status st = real_->UpdateElements(ops);
+    if (st.ok()) scripts.push_back(ElementOpsScript(ops));
+    return st;
+  }
   Result<uint32_t> Generation() override { return real_->Generation(); }
   Result<TableShape> ReadShape() override {
     ++shape_reads;

@@ -33,11 +33,10 @@ TEST_F(NetnsTest, SelectorSetMembershipChangeIsAnElementChange) {
            Policy("from-sel", {from_set}), Hep("ep0", "eth0", {"from-sel"}), calc::InSync{}});
   EXPECT_FALSE(Connects("10.99.0.1", 80));
   Program({calc::IpSetDeltaUpdate{"sel1", {*model::ParseCidr("10.99.0.2/32", 4)}, {}}});
-  // An add to a plain set is sent as the set's re-declaration carrying the
-  // member (see diff.cc); a remove is an element delete.
+  // Member changes go to the kernel as a netlink element batch (recorded
+  // here as the equivalent script).
   const std::string set = rules::IpSetName("sel1", 4);
-  EXPECT_EQ(backend_->scripts.back(),
-            "add set inet calico " + set + " { type ipv4_addr; elements = { 10.99.0.2 } }\n");
+  EXPECT_EQ(backend_->scripts.back(), "add element inet calico " + set + " { 10.99.0.2 }\n");
   EXPECT_TRUE(Connects("10.99.0.1", 80));
   Program({calc::IpSetDeltaUpdate{"sel1", {}, {*model::ParseCidr("10.99.0.2/32", 4)}}});
   EXPECT_EQ(backend_->scripts.back(), "delete element inet calico " + set + " { 10.99.0.2 }\n");

@@ -36,6 +36,9 @@ class LibNftablesBackend : public NftBackend {
     return Status::Ok();
   }
 
+  Status UpdateElements(const std::vector<ElementOps>& ops) override {
+    return reader_->UpdateElements(ops);
+  }
   Result<uint32_t> Generation() override { return reader_->Generation(); }
   Result<TableShape> ReadShape() override { return reader_->ReadShape(); }
 

@@ -6,10 +6,15 @@
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
+#include <libnftnl/batch.h>
 #include <libnftnl/gen.h>
+#include <libnftnl/set.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <cerrno>
 #include <cstring>
@@ -138,6 +143,76 @@ struct NftNetlinkReader::Socket {
   }
 };
 
+Status NftNetlinkReader::UpdateElements(const std::vector<ElementOps>& ops) {
+  // Message size: about 40 bytes per IPv6 element; the batch buffer grows.
+  size_t keys = 0;
+  for (const auto& o : ops) keys += o.del.size() + o.add.size();
+  std::vector<char> buf(64 * 1024 + keys * 64);
+  mnl_nlmsg_batch* batch = mnl_nlmsg_batch_start(buf.data(), buf.size());
+  uint32_t seq = sock_->seq;
+  const uint32_t first = seq + 1;
+  nftnl_batch_begin(static_cast<char*>(mnl_nlmsg_batch_current(batch)), ++seq);
+  mnl_nlmsg_batch_next(batch);
+  int messages = 0;
+  Status bad;
+  auto put = [&](const ElementOps& o, const std::vector<std::string>& keys, uint16_t type,
+                 uint16_t flags) {
+    if (keys.empty()) return;
+    nftnl_set* set = nftnl_set_alloc();
+    nftnl_set_set_str(set, NFTNL_SET_TABLE, kTableName);
+    nftnl_set_set_str(set, NFTNL_SET_NAME, o.set.c_str());
+    for (const auto& k : keys) {
+      unsigned char addr[16];
+      if (inet_pton(o.family == 4 ? AF_INET : AF_INET6, k.c_str(), addr) != 1) {
+        bad = Status::InvalidArgument(fmt::format("not an IPv{} address: {}", o.family, k));
+        continue;
+      }
+      nftnl_set_elem* e = nftnl_set_elem_alloc();
+      nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, addr, o.family == 4 ? 4 : 16);
+      nftnl_set_elem_add(set, e);
+    }
+    nlmsghdr* nlh =
+        nftnl_nlmsg_build_hdr(static_cast<char*>(mnl_nlmsg_batch_current(batch)), type,
+                              NFPROTO_INET, NLM_F_ACK | flags, ++seq);
+    nftnl_set_elems_nlmsg_build_payload(nlh, set);
+    nftnl_set_free(set);
+    mnl_nlmsg_batch_next(batch);
+    ++messages;
+  };
+  for (const auto& o : ops) put(o, o.del, NFT_MSG_DELSETELEM, 0);
+  for (const auto& o : ops) put(o, o.add, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+  nftnl_batch_end(static_cast<char*>(mnl_nlmsg_batch_current(batch)), ++seq);
+  mnl_nlmsg_batch_next(batch);
+  sock_->seq = seq;
+  if (!bad.ok()) {
+    mnl_nlmsg_batch_stop(batch);
+    return bad;
+  }
+  const bool sent = mnl_socket_sendto(sock_->nl, mnl_nlmsg_batch_head(batch),
+                                      mnl_nlmsg_batch_size(batch)) >= 0;
+  mnl_nlmsg_batch_stop(batch);
+  if (!sent) return Status::IoError(fmt::format("netlink send: {}", std::strerror(errno)));
+  // One ack (or error) per element message; any error aborted the batch.
+  int acks = 0;
+  int error = 0;
+  while (acks < messages) {
+    ssize_t n = mnl_socket_recvfrom(sock_->nl, sock_->buf.data(), sock_->buf.size());
+    if (n < 0) return Status::IoError(fmt::format("netlink recv: {}", std::strerror(errno)));
+    int len = static_cast<int>(n);
+    for (auto* m = reinterpret_cast<const nlmsghdr*>(sock_->buf.data()); mnl_nlmsg_ok(m, len);
+         m = mnl_nlmsg_next(m, &len)) {
+      if (m->nlmsg_type != NLMSG_ERROR || m->nlmsg_seq < first || m->nlmsg_seq > seq) continue;
+      const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m));
+      if (err->error != 0 && error == 0) error = -err->error;
+      ++acks;
+    }
+  }
+  if (error != 0) {
+    return Status::IoError(fmt::format("set element batch: {}", std::strerror(error)));
+  }
+  return Status::Ok();
+}
+
 NftNetlinkReader::NftNetlinkReader(std::unique_ptr<Socket> s) : sock_(std::move(s)) {}
 NftNetlinkReader::~NftNetlinkReader() = default;
 
@@ -148,6 +223,9 @@ Result<std::unique_ptr<NftNetlinkReader>> NftNetlinkReader::Open() {
     return Status::IoError(fmt::format("netfilter netlink socket: {}", std::strerror(errno)));
   }
   s->portid = mnl_socket_get_portid(s->nl);
+  // The kernel answers at once; a silent kernel must not wedge the loop.
+  timeval timeout{5, 0};
+  setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
   return std::unique_ptr<NftNetlinkReader>(new NftNetlinkReader(std::move(s)));
 }
 

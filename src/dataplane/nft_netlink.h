@@ -1,10 +1,11 @@
-// Direct nf_tables netlink reads (private to the layer), with libmnl and
-// libnftnl: the ruleset generation id and the shape of our table, without
-// libnftables' cache or a JSON copy of the table.
+// Direct nf_tables netlink (private to the layer), with libmnl and libnftnl:
+// set element batches, the ruleset generation id and the shape of our
+// table, without libnftables' parser, its cache or a JSON copy of the table.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "dataplane/dataplane.h"
 
@@ -19,6 +20,10 @@ class NftNetlinkReader {
   NftNetlinkReader(const NftNetlinkReader&) = delete;
   NftNetlinkReader& operator=(const NftNetlinkReader&) = delete;
 
+  // One batch (one transaction): DELSETELEM then NEWSETELEM messages of
+  // table inet calico's plain IP sets. On failure nothing changed and the
+  // Status names the kernel's error.
+  Status UpdateElements(const std::vector<ElementOps>& ops);
   // NFT_MSG_GETGEN: one request, one answer.
   Result<uint32_t> Generation();
   // Dumps the chains, rules, sets and set elements of table inet calico,

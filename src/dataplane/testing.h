@@ -28,6 +28,12 @@ class RecordingNftBackend : public NftBackend {
     ++generation;
     return Status::Ok();
   }
+  // Recorded as its equivalent script too (in `scripts`), so that models
+  // replaying scripts see every change.
+  Status UpdateElements(const std::vector<ElementOps>& ops) override {
+    ++element_batches;
+    return Run(ElementOpsScript(ops));
+  }
   Result<uint32_t> Generation() override {
     ++generation_reads;
     return generation;
@@ -47,6 +53,7 @@ class RecordingNftBackend : public NftBackend {
   bool table_exists = true;
   TableShape shape;
   int generation_reads = 0;
+  int element_batches = 0;  // UpdateElements calls
   int shape_reads = 0;
 };
 
