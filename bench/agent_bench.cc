@@ -348,7 +348,8 @@ int Floor(int count) {
   for (int i = 0; i < count; ++i) {
     const std::string cmd = "add element inet floor s { " + RemoteIp(i) + " }\n";
     const auto t0 = Clock::now();
-    if (auto st = nft.Run(cmd); !st.ok()) return std::fprintf(stderr, "%s\n", st.message().c_str()), 2;
+    if (auto st = nft.Run(cmd); !st.ok())
+      return std::fprintf(stderr, "%s\n", st.message().c_str()), 2;
     lat.push_back(Ms(Clock::now() - t0));
   }
   (void)nft.Run("delete table inet floor\n");

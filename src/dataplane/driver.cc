@@ -82,7 +82,8 @@ Status Dataplane::Program() {
   std::optional<std::vector<ElementOps>> elements;
   if (!full) elements = ElementOnlyChanges(programmed_, desired, delta);
   std::string script;
-  if (!elements) script = full ? FullReplaceScript(desired) : DiffDelta(programmed_, desired, delta);
+  if (!elements)
+    script = full ? FullReplaceScript(desired) : DiffDelta(programmed_, desired, delta);
   const bool any = elements ? !elements->empty() : !script.empty();
   Status st = !any       ? Status::Ok()
               : elements ? backend_.UpdateElements(*elements)

@@ -5,8 +5,8 @@
 
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
-#include <libnftnl/common.h>
 #include <libnftnl/batch.h>
+#include <libnftnl/common.h>
 #include <libnftnl/gen.h>
 #include <libnftnl/set.h>
 #include <linux/netfilter.h>
@@ -16,9 +16,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 #include <functional>
 #include <optional>
@@ -28,7 +28,7 @@ namespace felix::dataplane {
 namespace {
 
 constexpr char kTableName[] = "calico";
-constexpr size_t kBufferSize = 256 * 1024;  // one recv; the kernel fills dumps up to it
+constexpr size_t kBufferSize = size_t{256} * 1024;  // one recv; the kernel fills dumps up to it
 
 // The string attribute `type` of a nf_tables message, "" when absent.
 std::string StringAttr(const nlmsghdr* nlh, uint16_t type) {
@@ -76,8 +76,8 @@ size_t CountElements(const nlmsghdr* nlh) {
       [](const nlattr* a, void* data) {
         if (mnl_attr_get_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS) return MNL_CB_OK;
         // mnl_attr_for_each_nested's void* cursor does not convert in C++.
-        const auto* end = reinterpret_cast<const char*>(mnl_attr_get_payload(a)) +
-                          mnl_attr_get_payload_len(a);
+        const auto* end =
+            reinterpret_cast<const char*>(mnl_attr_get_payload(a)) + mnl_attr_get_payload_len(a);
         for (auto* elem = static_cast<const nlattr*>(mnl_attr_get_payload(a));
              mnl_attr_ok(elem, static_cast<int>(end - reinterpret_cast<const char*>(elem)));
              elem = mnl_attr_next(elem)) {
@@ -147,7 +147,7 @@ Status NftNetlinkReader::UpdateElements(const std::vector<ElementOps>& ops) {
   // Message size: about 40 bytes per IPv6 element; the batch buffer grows.
   size_t keys = 0;
   for (const auto& o : ops) keys += o.del.size() + o.add.size();
-  std::vector<char> buf(64 * 1024 + keys * 64);
+  std::vector<char> buf(size_t{64} * 1024 + keys * 64);
   mnl_nlmsg_batch* batch = mnl_nlmsg_batch_start(buf.data(), buf.size());
   uint32_t seq = sock_->seq;
   const uint32_t first = seq + 1;
@@ -171,9 +171,8 @@ Status NftNetlinkReader::UpdateElements(const std::vector<ElementOps>& ops) {
       nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, addr, o.family == 4 ? 4 : 16);
       nftnl_set_elem_add(set, e);
     }
-    nlmsghdr* nlh =
-        nftnl_nlmsg_build_hdr(static_cast<char*>(mnl_nlmsg_batch_current(batch)), type,
-                              NFPROTO_INET, NLM_F_ACK | flags, ++seq);
+    nlmsghdr* nlh = nftnl_nlmsg_build_hdr(static_cast<char*>(mnl_nlmsg_batch_current(batch)), type,
+                                          NFPROTO_INET, NLM_F_ACK | flags, ++seq);
     nftnl_set_elems_nlmsg_build_payload(nlh, set);
     nftnl_set_free(set);
     mnl_nlmsg_batch_next(batch);
@@ -188,8 +187,8 @@ Status NftNetlinkReader::UpdateElements(const std::vector<ElementOps>& ops) {
     mnl_nlmsg_batch_stop(batch);
     return bad;
   }
-  const bool sent = mnl_socket_sendto(sock_->nl, mnl_nlmsg_batch_head(batch),
-                                      mnl_nlmsg_batch_size(batch)) >= 0;
+  const bool sent =
+      mnl_socket_sendto(sock_->nl, mnl_nlmsg_batch_head(batch), mnl_nlmsg_batch_size(batch)) >= 0;
   mnl_nlmsg_batch_stop(batch);
   if (!sent) return Status::IoError(fmt::format("netlink send: {}", std::strerror(errno)));
   // One ack (or error) per element message; any error aborted the batch.
@@ -250,12 +249,12 @@ Result<TableShape> NftNetlinkReader::ReadShape() {
   };
   // Chains: the dump covers every table of the family; keep ours.
   bool table_seen = false;
-  Status st = sock_->Talk(nullptr, NFT_MSG_GETCHAIN, NFPROTO_INET, NLM_F_DUMP,
-                          [&](const nlmsghdr* m) {
-                            if (StringAttr(m, NFTA_CHAIN_TABLE) != kTableName) return;
-                            table_seen = true;
-                            shape.chain_rules.try_emplace(StringAttr(m, NFTA_CHAIN_NAME), 0);
-                          });
+  Status st =
+      sock_->Talk(nullptr, NFT_MSG_GETCHAIN, NFPROTO_INET, NLM_F_DUMP, [&](const nlmsghdr* m) {
+        if (StringAttr(m, NFTA_CHAIN_TABLE) != kTableName) return;
+        table_seen = true;
+        shape.chain_rules.try_emplace(StringAttr(m, NFTA_CHAIN_NAME), 0);
+      });
   if (!st.ok()) return st;
   // Rules and sets: dumps filtered by table (NotFound when it is absent).
   st = sock_->Talk(table_filter(NFTA_RULE_TABLE), NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP,

@@ -2,6 +2,9 @@
 // policy share one policy-list chain in the kernel, relabels move endpoints
 // between lists with traffic following, and drift is found through the
 // ruleset generation and repaired object by object. Fixture: netns_fixture.h.
+#include <chrono>
+#include <thread>
+
 #include "dataplane/netns_fixture.h"
 
 namespace felix::dataplane {
@@ -30,7 +33,8 @@ TEST_F(NetnsTest, FiftyEndpointsHundredPoliciesShareOneListPerDirection) {
   // eth0 carries traffic; the other 49 are named endpoints whose interfaces
   // do not exist (by name they are programmed all the same).
   msgs.push_back(Hep("ep00", "eth0", names));
-  for (int i = 1; i < 50; ++i) msgs.push_back(Hep(fmt::format("ep{:02}", i), fmt::format("x{}", i), names));
+  for (int i = 1; i < 50; ++i)
+    msgs.push_back(Hep(fmt::format("ep{:02}", i), fmt::format("x{}", i), names));
   msgs.push_back(calc::InSync{});
   Program(msgs);
   EXPECT_TRUE(Connects("10.99.0.1", 80));
@@ -55,8 +59,10 @@ TEST_F(NetnsTest, RelabelMovesAnEndpointBetweenSharedLists) {
   std::vector<calc::Message> msgs = {Config(), Policy("allow-80", {Tcp(model::Action::kAllow, 80)}),
                                      Policy("allow-8080", {Tcp(model::Action::kAllow, 8080)})};
   msgs.push_back(Hep("ep00", "eth0", {"allow-80"}));
-  for (int i = 1; i < 10; ++i) msgs.push_back(Hep(fmt::format("a{}", i), fmt::format("a{}", i), {"allow-80"}));
-  for (int i = 1; i < 10; ++i) msgs.push_back(Hep(fmt::format("b{}", i), fmt::format("b{}", i), {"allow-8080"}));
+  for (int i = 1; i < 10; ++i)
+    msgs.push_back(Hep(fmt::format("a{}", i), fmt::format("a{}", i), {"allow-80"}));
+  for (int i = 1; i < 10; ++i)
+    msgs.push_back(Hep(fmt::format("b{}", i), fmt::format("b{}", i), {"allow-8080"}));
   msgs.push_back(calc::InSync{});
   Program(msgs);
   EXPECT_TRUE(Connects("10.99.0.1", 80));
@@ -88,7 +94,8 @@ TEST_F(NetnsTest, DriftIsFoundByGenerationAndRepairedPerObject) {
 
   // Another process deletes one of our set elements.
   const std::string set = rules::IpSetName("sel1", 4);
-  ASSERT_EQ(sb_.Exec("h", fmt::format("nft delete element inet calico {} {{ 10.99.0.2 }}", set)), 0);
+  ASSERT_EQ(sb_.Exec("h", fmt::format("nft delete element inet calico {} {{ 10.99.0.2 }}", set)),
+            0);
   EXPECT_FALSE(Connects("10.99.0.1", 80)) << "drift closed the port";
   const size_t before = backend_->scripts.size();
   ASSERT_TRUE(dp_->Refresh().ok());
@@ -116,6 +123,31 @@ TEST_F(NetnsTest, DriftIsFoundByGenerationAndRepairedPerObject) {
   Result<TableShape> shape = backend_->ReadShape();
   ASSERT_TRUE(shape.ok());
   EXPECT_EQ(DescribeDrift(ShapeOf(dp_->programmed()), *shape), std::vector<std::string>{});
+}
+
+TEST_F(NetnsTest, FailedElementBatchChangesNothingAndIsRetried) {
+  const auto c = [](const char* s) { return *model::ParseCidr(s, 4); };
+  calc::Rule from_set = Tcp(model::Action::kAllow, 80);
+  from_set.match.src_ip_set_ids = {"sel1"};
+  Program({Config(), calc::IpSetUpdate{"sel1", {c("10.99.0.7/32")}}, Policy("from-sel", {from_set}),
+           Hep("ep0", "eth0", {"from-sel"}), calc::InSync{}});
+  ASSERT_FALSE(Connects("10.99.0.1", 80));
+  // Another process removes 10.99.0.7 first: our batch (delete it, add the
+  // peer) fails on the delete, and the add must not have happened.
+  const std::string set = rules::IpSetName("sel1", 4);
+  ASSERT_EQ(sb_.Exec("h", fmt::format("nft delete element inet calico {} {{ 10.99.0.7 }}", set)),
+            0);
+  dp_->OnUpdate(calc::IpSetDeltaUpdate{"sel1", {c("10.99.0.2/32")}, {c("10.99.0.7/32")}});
+  Status st = dp_->Apply();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("No such file or directory"), std::string::npos) << st.message();
+  EXPECT_FALSE(Connects("10.99.0.1", 80)) << "the batch is one transaction";
+  EXPECT_FALSE(dp_->health().ok);
+  // The retry (after the back-off) replaces the table: the peer is let in.
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  ASSERT_TRUE(dp_->Apply().ok());
+  EXPECT_TRUE(Connects("10.99.0.1", 80));
+  EXPECT_TRUE(dp_->health().ok);
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ const TableDelta& IncrementalRenderer::Flush() {
     FlushRuleChains();
     FlushWorkloads();
     if (host_section_) FlushHostSection();
-    for (auto& name : lists_.TakeChanged()) delta_.chains.insert(std::move(name));
+    delta_.chains.merge(lists_.TakeChanged());
   }
   lists_.ForgetRenders();
   sets_whole_.clear();

@@ -34,8 +34,7 @@ void AddWorkloadIface(Table& t, const DesiredState& s, const calc::WorkloadEndpo
 
 // True when host endpoint chain `name` of `id` is already in the table as it
 // should be (it is then neither rendered nor touched).
-using ReusedChain =
-    std::function<bool(const calc::HostEndpointId& id, const std::string& name)>;
+using ReusedChain = std::function<bool(const calc::HostEndpointId& id, const std::string& name)>;
 
 // The host endpoint section: the chains of every host endpoint bound to an
 // interface (fh/th, and fhr/thr with untracked policy) with the policy lists

@@ -204,8 +204,8 @@ TEST(RenderTest, EndpointsWithEqualPolicyShareOneListChain) {
   }
   EXPECT_EQ(list_rules, want);
   EXPECT_EQ(endpoint_rules, 51u * 2 * 5);  // ct, ct, NDP, failsafe, goto
-  EXPECT_EQ(ChainRules(t, "cali-fh-ep7"),
-            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", ChainRules(t, "cali-fh-ep0").back()}));
+  EXPECT_EQ(ChainRules(t, "cali-fh-ep7"), (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in",
+                                                 ChainRules(t, "cali-fh-ep0").back()}));
   EXPECT_EQ(ChainRules(t, "cali-fh-ep7").back(), ChainRules(t, "cali-fh-ep0").back());
   EXPECT_NE(ChainRules(t, "cali-fh-odd").back(), ChainRules(t, "cali-fh-ep0").back());
   EXPECT_NE(ChainRules(t, "cali-fh-ep0").back(), ChainRules(t, "cali-th-ep0").back());
