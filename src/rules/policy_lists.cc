@@ -19,8 +19,7 @@ std::string PolicyListChainName(const std::vector<std::string>& rules) {
 
 std::string PolicyLists::Render(const DesiredState& s, const calc::EndpointPolicy& p,
                                 ListKind kind) {
-  const bool tracked = kind == ListKind::kTrackedIn || kind == ListKind::kTrackedOut;
-  const bool inbound = kind == ListKind::kTrackedIn || kind == ListKind::kUntrackedIn;
+  const bool tracked = IsTracked(kind), inbound = IsInbound(kind);
   Key key{kind, tracked ? p.tiers : p.untracked_tiers,
           tracked ? p.profile_ids : std::vector<std::string>{}};
   auto it = memo_.find(key);

@@ -22,6 +22,12 @@
 namespace felix::rules {
 
 enum class ListKind { kTrackedIn, kTrackedOut, kUntrackedIn, kUntrackedOut };
+inline bool IsTracked(ListKind k) {
+  return k == ListKind::kTrackedIn || k == ListKind::kTrackedOut;
+}
+inline bool IsInbound(ListKind k) {
+  return k == ListKind::kTrackedIn || k == ListKind::kUntrackedIn;
+}
 
 // The name of the list chain holding `rules`.
 std::string PolicyListChainName(const std::vector<std::string>& rules);

@@ -269,20 +269,10 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
     if (reused && reused(id, name)) return;
     const auto& ep = s.host_endpoints.at(id);
     const std::string list = lists.Render(s, ep.policy, kind);
-    switch (kind) {
-      case ListKind::kTrackedIn:
-        t.chains[name] = Chain{std::nullopt, TrackedEndpointRules("cali-failsafe-in", {}, list)};
-        break;
-      case ListKind::kTrackedOut:
-        t.chains[name] = Chain{std::nullopt, TrackedEndpointRules("cali-failsafe-out", {}, list)};
-        break;
-      case ListKind::kUntrackedIn:
-        t.chains[name] = Chain{std::nullopt, UntrackedEndpointRules("cali-failsafe-in-raw", list)};
-        break;
-      case ListKind::kUntrackedOut:
-        t.chains[name] = Chain{std::nullopt, UntrackedEndpointRules("cali-failsafe-out-raw", list)};
-        break;
-    }
+    const std::string failsafe = fmt::format("cali-failsafe-{}{}", IsInbound(kind) ? "in" : "out",
+                                             IsTracked(kind) ? "" : "-raw");
+    t.chains[name] = Chain{std::nullopt, IsTracked(kind) ? TrackedEndpointRules(failsafe, {}, list)
+                                                         : UntrackedEndpointRules(failsafe, list)};
     lists.Use(t, name, list);
   };
   auto bindings = BindHostInterfaces(s, r);
