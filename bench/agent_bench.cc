@@ -267,6 +267,79 @@ class WatchClock {
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
+// Remote endpoint i's value moved away from (odd) or back to its loaded state.
+std::string RemoteToggle(int i, bool odd, const std::string& label) {
+  return g_all ? AllRemote(i, odd).dump() : Remote(i, odd ? label : "").dump();
+}
+
+// The NEWGEN arrival times seen until `quiet` passes without one (or `limit`).
+std::vector<Clock::time_point> GensUntilQuiet(int fd, Clock::duration quiet,
+                                              Clock::duration limit) {
+  std::vector<Clock::time_point> gens;
+  const auto end = Clock::now() + limit;
+  while (Clock::now() < end) {
+    Counts c;
+    Clock::time_point at{};
+    ReadEvents(fd, quiet, true, c, &at);
+    if (c.gens == 0) break;
+    gens.push_back(at);
+  }
+  return gens;
+}
+
+// "burst": `count` remote endpoint writes from 8 concurrent clients as fast
+// as etcd takes them; reports how many transactions the agent made of them
+// and when the last one ended. "steady": `count` writes paced at 1 ms from
+// one client (1,000/s); per write, the time to the first transaction that
+// ended after it (a lower bound of its latency when writes coalesce).
+int Load(const felix::datastore::EtcdSettings& s, int fd, const std::string& kind, int count,
+         const std::string& label) {
+  Counts drain;
+  ReadEvents(fd, std::chrono::milliseconds(0), false, drain, nullptr);
+  std::vector<Clock::time_point> written(count);
+  std::vector<Clock::time_point> gens;
+  std::thread reader([&] { gens = GensUntilQuiet(fd, std::chrono::seconds(2), std::chrono::minutes(5)); });
+  const auto t0 = Clock::now();
+  const int clients = kind == "burst" ? 8 : 1;
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < clients; ++w) {
+    writers.emplace_back([&, w] {
+      auto etcd = MakeEtcdClient(s);
+      for (int i = w; i < count; i += clients) {
+        if (kind == "steady") std::this_thread::sleep_until(t0 + std::chrono::milliseconds(i));
+        // Endpoints 1..1000 (0 is the single-change kinds'): a burst moves
+        // them away from the loaded state, a steady run moves them back.
+        const int ep = i % 1000 + 1;
+        const bool away = (kind == "burst") == ((i / 1000) % 2 == 0);
+        if (!etcd->Set(RemoteKey(ep), RemoteToggle(ep, away, label)).ok()) ++failures;
+        written[i] = Clock::now();
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  const auto t_written = Clock::now();
+  reader.join();
+  if (gens.empty()) return std::fprintf(stderr, "%s: no transaction seen\n", kind.c_str()), 1;
+  std::printf("%s: %d writes in %.1f ms (%d failed), %zu transactions, last ended %.1f ms after "
+              "the first write\n",
+              kind.c_str(), count, Ms(t_written - t0), failures.load(), gens.size(),
+              Ms(gens.back() - t0));
+  if (kind == "steady") {
+    std::vector<double> lat;
+    for (const auto& w : written) {
+      auto it = std::lower_bound(gens.begin(), gens.end(), w);
+      if (it != gens.end()) lat.push_back(Ms(*it - w));
+    }
+    std::sort(lat.begin(), lat.end());
+    if (!lat.empty()) {
+      std::printf("steady: write end -> next transaction end p50=%.2f p99=%.2f max=%.2f ms\n",
+                  lat[lat.size() / 2], lat[lat.size() * 99 / 100], lat.back());
+    }
+  }
+  return failures.load() == 0 ? 0 : 1;
+}
+
 int Changes(const std::string& url, const std::string& api, const std::string& host,
             const std::string& kind, int count, const std::string& out_path) {
   felix::datastore::EtcdSettings s;
@@ -282,6 +355,7 @@ int Changes(const std::string& url, const std::string& api, const std::string& h
   // role is r-0); remote endpoint 0 toggles it (an IP-set element change).
   const std::string sel = Policy(1, false)["inbound_rules"][0]["src_selector"];
   const std::string remote_label = sel.substr(4, sel.size() - 5);
+  if (kind == "burst" || kind == "steady") return Load(s, fd, kind, count, remote_label);
   std::ofstream out(out_path);
   out << "i\tkind\twrite_ms\twatch_ms\tnft_ms\trules\telems\tchains\tsets\textra_gens\n";
   std::vector<double> lat;

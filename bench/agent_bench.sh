@@ -13,7 +13,9 @@
 #
 # Usage: bench/agent_bench.sh BUILD_DIR [FELIX_BINARY]
 # Env: API (v2|v3, default v2), REMOTE (100000), POLICIES (2000), LOCAL (200),
-#      COUNT (1000), KINDS ("rule label remote"), KEEP=1 keeps the temp dir,
+#      COUNT (1000), KINDS ("rule label remote"; also "burst": COUNT remote
+#      writes from 8 clients at once, "steady": COUNT writes at 1,000/s),
+#      KEEP=1 keeps the temp dir,
 #      FELIX_LOG_LEVEL (INFO), PERF=1 (perf profiles of the agent per phase),
 #      FLOOR=1 (time `nft -f` of the agent's table and a one-element nft change),
 #      SHAPE=all (every policy applies to every local endpoint; see
@@ -140,7 +142,7 @@ sleep 2  # let the agent settle (first refresh etc.)
 for kind in $KINDS; do
   [[ -n ${PERF:-} ]] && { perf record -q -F 499 -g -p "$FELIX_PID" -o "$DIR/perf.$kind" >/dev/null 2>&1 & PERF_PID=$!; }
   inh "$BENCH" changes $URL "$API" "$HOSTNAME_" "$kind" "$COUNT" "$DIR/$kind.tsv" "${SHAPE_ARG[@]}"
-  awk -F'\t' 'NR > 1 { w += $3; d += $4; r += $6; e += $7; x += $10; n++ }
+  [[ -f $DIR/$kind.tsv ]] && awk -F'\t' 'NR > 1 { w += $3; d += $4; r += $6; e += $7; x += $10; n++ }
     END { if (n) printf "  means: etcd write %.2f ms, watch delivery %.2f ms; per change %.1f rule and %.1f element messages, %d extra transactions\n", w/n, d/n, r/n, e/n, x }' \
     "$DIR/$kind.tsv"
   perf_stop "$kind"

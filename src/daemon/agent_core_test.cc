@@ -63,6 +63,7 @@ TEST_F(AgentCoreTest, ConfigChangesApplyLiveAndPerHostBeatsGlobal) {
   core_->OnInSync();
   core_->Tick();
   core_->OnUpdates({{"/calico/v1/config/FailsafeInboundHostPorts", ""}});
+  clock_.Advance(std::chrono::seconds(1));  // past the dataplane's minimum apply interval
   core_->Tick();
   ASSERT_EQ(backend_.scripts.size(), 2u);
   EXPECT_TRUE(core_->config().config.failsafe_inbound.empty());

@@ -4,9 +4,11 @@
 // touching the dataplane; SIGHUP reopens the log files.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "base/log.h"
+#include "base/stop_within.h"
 #include "base/system.h"
 #include "daemon/agent.h"
 #include "daemon/bootstrap.h"
@@ -16,6 +18,9 @@ namespace felix::daemon {
 namespace {
 
 const Logger kLog("calico.felix.felix");
+// SIGTERM/SIGINT end the process within this, whatever it is doing (the
+// service manager's stop timeout is longer; an operator's Ctrl-C too).
+constexpr std::chrono::milliseconds kStopLimit{800};
 
 int Main(int argc, char** argv) {
   std::string config_file = kDefaultConfigFile;
@@ -100,7 +105,13 @@ int Main(int argc, char** argv) {
       continue;
     }
     FLOG_INFO(kLog, "Received signal {}; exiting, leaving the dataplane in place", sig);
-    agent.Stop();
+    if (!StopWithin([&agent] { agent.Stop(); }, kStopLimit)) {
+      // A long transaction is still in the kernel: abandoning it is safe
+      // (it is atomic and aborts when our socket closes).
+      FLOG_WARNING(kLog, "Stopping took longer than {} ms; exiting now, the table stays as it was",
+                   kStopLimit.count());
+      std::_Exit(0);
+    }
     return 0;
   }
 }

@@ -173,6 +173,10 @@ struct DataplaneOptions {
   // Retry back-off after a failed transaction: doubles from min to max.
   std::chrono::milliseconds retry_min{100};
   std::chrono::milliseconds retry_max{30'000};
+  // Changes that arrive within this of the previous transaction wait for
+  // it to pass, so a burst coalesces into few transactions; an isolated
+  // change is applied at once.
+  std::chrono::milliseconds min_apply_interval{10};
 };
 
 struct Health {
@@ -220,6 +224,9 @@ class Dataplane {
   // Reads the generation after one of our transactions; flags a verify when
   // it shows a foreign commit (never after a full replace).
   void NoteGeneration(bool after_full_replace);
+  // The earliest time queued changes may be programmed (min_apply_interval
+  // after the last transaction; at once for a full replace).
+  Clock::time_point ApplyNotBefore() const;
 
   NftBackend& backend_;
   Clock& clock_;
@@ -239,6 +246,7 @@ class Dataplane {
   std::optional<Clock::time_point> retry_at_;
   std::chrono::milliseconds backoff_{0};
   std::optional<Clock::time_point> refresh_at_;
+  std::optional<Clock::time_point> last_program_;  // the last transaction's start
   // The ruleset generation our last transaction (or verified read) left;
   // unknown before the first program or after a failed read.
   std::optional<uint32_t> generation_;

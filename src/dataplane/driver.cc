@@ -50,13 +50,23 @@ bool Dataplane::Dirty() const {
   if (!renderer_.state().in_sync) return false;
   const Clock::time_point now = clock_.Now();
   if (retry_at_) return now >= *retry_at_;
-  if (dirty_ || need_full_replace_ || verify_now_) return true;
+  if (verify_now_) return true;
+  if (dirty_ || need_full_replace_) return now >= ApplyNotBefore();
   return refresh_at_ && now >= *refresh_at_;
+}
+
+Clock::time_point Dataplane::ApplyNotBefore() const {
+  if (!last_program_ || need_full_replace_) return Clock::time_point::min();
+  return *last_program_ + options_.min_apply_interval;
 }
 
 std::optional<Clock::time_point> Dataplane::NextDeadline() const {
   if (!renderer_.state().in_sync) return std::nullopt;
   if (retry_at_) return retry_at_;
+  if (dirty_ && !verify_now_) {
+    const Clock::time_point at = ApplyNotBefore();
+    if (!refresh_at_ || at < *refresh_at_) return at;
+  }
   return refresh_at_;
 }
 
@@ -64,7 +74,7 @@ Status Dataplane::Apply() {
   if (!renderer_.state().in_sync) return Status::Ok();  // keep any previous table as it is
   const Clock::time_point now = clock_.Now();
   if (retry_at_ && now < *retry_at_) return Status::Ok();  // backing off
-  if (dirty_ || need_full_replace_ || retry_at_) {
+  if (retry_at_ || ((dirty_ || need_full_replace_) && now >= ApplyNotBefore())) {
     Status st = Program();
     if (!st.ok()) return st;
   }
@@ -77,6 +87,7 @@ Status Dataplane::Program() {
   const rules::Table& desired = renderer_.table();
   const bool full = need_full_replace_ || !programmed_once_;
   const Clock::time_point now = clock_.Now();
+  last_program_ = now;
   // Set member changes alone (the common case: an endpoint IP joins or
   // leaves a selector) go straight to netlink; anything else is one script.
   std::optional<std::vector<ElementOps>> elements;

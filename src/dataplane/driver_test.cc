@@ -31,6 +31,12 @@ calc::ActivePolicyUpdate PolicyFromSet() {
   return p;
 }
 
+DataplaneOptions NoInterval() {
+  DataplaneOptions o;
+  o.min_apply_interval = milliseconds(0);
+  return o;
+}
+
 class DriverTest : public ::testing::Test {
  protected:
   // Programs a host endpoint eth0 whose policy allows sources in IP set s1.
@@ -46,7 +52,9 @@ class DriverTest : public ::testing::Test {
 
   RecordingNftBackend backend_;
   FakeClock clock_;
-  Dataplane dp_{backend_, clock_, DataplaneOptions{}};
+  // No minimum interval between transactions here: these tests are about
+  // what each transaction holds (the interval has its own tests below).
+  Dataplane dp_{backend_, clock_, NoInterval()};
 };
 
 TEST_F(DriverTest, NothingIsProgrammedBeforeInSync) {
@@ -132,10 +140,43 @@ TEST_F(DriverTest, FailedTransactionIsRetriedWithCappedBackoff) {
   EXPECT_EQ(backend_.scripts[1].rfind("add table inet calico\ndelete table", 0), 0u);
 }
 
+TEST_F(DriverTest, ChangesSoonAfterATransactionWaitForTheMinimumInterval) {
+  RecordingNftBackend backend;
+  FakeClock clock;
+  Dataplane dp(backend, clock);  // default interval: 10 ms
+  dp.OnUpdate(calc::IpSetUpdate{"s1", {Net("10.0.0.1/32")}});
+  dp.OnUpdate(PolicyFromSet());
+  dp.OnUpdate(Hep("ep1", "eth0"));
+  dp.OnUpdate(calc::InSync{});
+  ASSERT_TRUE(dp.Apply().ok());
+  ASSERT_EQ(backend.scripts.size(), 1u);
+  // A burst right after the transaction: nothing is sent before 10 ms, then
+  // the whole burst goes as one transaction.
+  for (int i = 2; i < 50; ++i) {
+    dp.OnUpdate(calc::IpSetDeltaUpdate{"s1", {Net(fmt::format("10.0.0.{}/32", i))}, {}});
+    EXPECT_FALSE(dp.Dirty());
+    ASSERT_TRUE(dp.Apply().ok());
+  }
+  EXPECT_EQ(backend.scripts.size(), 1u);
+  EXPECT_EQ(dp.NextDeadline(), clock.Now() + milliseconds(10));
+  clock.Advance(milliseconds(10));
+  EXPECT_TRUE(dp.Dirty());
+  ASSERT_TRUE(dp.Apply().ok());
+  ASSERT_EQ(backend.scripts.size(), 2u);
+  EXPECT_EQ(backend.element_batches, 1);
+  // An isolated change long after the last transaction goes at once.
+  clock.Advance(seconds(1));
+  dp.OnUpdate(calc::IpSetDeltaUpdate{"s1", {}, {Net("10.0.0.2/32")}});
+  EXPECT_TRUE(dp.Dirty());
+  ASSERT_TRUE(dp.Apply().ok());
+  EXPECT_EQ(backend.scripts.size(), 3u);
+}
+
 TEST_F(DriverTest, BackoffIsCapped) {
   RecordingNftBackend backend;
   FakeClock clock;
-  Dataplane dp(backend, clock, DataplaneOptions{seconds(90), milliseconds(100), milliseconds(300)});
+  Dataplane dp(backend, clock,
+               DataplaneOptions{seconds(90), milliseconds(100), milliseconds(300), milliseconds(0)});
   dp.OnUpdate(calc::InSync{});
   const std::vector<int> want_ms = {100, 200, 300, 300};
   for (int ms : want_ms) {
@@ -203,7 +244,7 @@ TEST_F(DriverTest, RefreshRepairsOnlyTheDriftedObjects) {
   for (const Case& c : cases) {
     RecordingNftBackend backend;
     FakeClock clock;
-    Dataplane dp(backend, clock);
+    Dataplane dp(backend, clock, NoInterval());
     dp.OnUpdate(calc::IpSetUpdate{"s1", {Net("10.0.0.1/32")}});
     dp.OnUpdate(PolicyFromSet());
     dp.OnUpdate(Hep("ep1", "eth0"));

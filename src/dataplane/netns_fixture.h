@@ -143,7 +143,11 @@ class NetnsTest : public ::testing::Test {
     auto real = MakeLibNftablesBackend();
     ASSERT_TRUE(real.ok()) << real.status().message();
     backend_ = std::make_unique<TeeBackend>(std::move(*real));
-    dp_ = std::make_unique<Dataplane>(*backend_, RealClock());
+    // Each Program() below is one transaction: no minimum interval between
+    // them (the interval is tested with a fake clock in driver_test.cc).
+    DataplaneOptions options;
+    options.min_apply_interval = std::chrono::milliseconds(0);
+    dp_ = std::make_unique<Dataplane>(*backend_, RealClock(), options);
   }
 
   void Program(const std::vector<calc::Message>& msgs) {

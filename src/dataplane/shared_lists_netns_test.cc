@@ -2,9 +2,15 @@
 // policy share one policy-list chain in the kernel, relabels move endpoints
 // between lists with traffic following, and drift is found through the
 // ruleset generation and repaired object by object. Fixture: netns_fixture.h.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
+#include "base/stop_within.h"
 #include "dataplane/netns_fixture.h"
 
 namespace felix::dataplane {
@@ -148,6 +154,63 @@ TEST_F(NetnsTest, FailedElementBatchChangesNothingAndIsRetried) {
   ASSERT_TRUE(dp_->Apply().ok());
   EXPECT_TRUE(Connects("10.99.0.1", 80));
   EXPECT_TRUE(dp_->health().ok);
+}
+
+// A child process (in namespace h) starts replacing the table with a huge
+// one and gets SIGTERM while the program runs: it must exit within a second
+// (StopWithin, as calico-felix does) and the table must stay as it was.
+TEST_F(NetnsTest, SigtermDuringALongProgramExitsPromptlyAndKeepsTheTable) {
+  Program({Config(), Policy("allow-80", {Tcp(model::Action::kAllow, 80)}),
+           Hep("ep0", "eth0", {"allow-80"}), calc::InSync{}});
+  ASSERT_TRUE(Connects("10.99.0.1", 80));
+  const TableShape before = ShapeOf(dp_->programmed());
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, nullptr);
+    auto backend = MakeLibNftablesBackend();
+    if (!backend.ok()) std::_Exit(3);
+    std::vector<model::Cidr> members;  // 600k addresses: seconds of work
+    for (uint32_t i = 0; i < 600'000; ++i) {
+      members.push_back(*model::ParseCidr(
+          fmt::format("10.{}.{}.{}/32", 100 + i / 65536, i / 256 % 256, i % 256), 4));
+    }
+    std::thread apply([&] {
+      Dataplane dp(**backend, RealClock());
+      dp.OnUpdate(Config());
+      dp.OnUpdate(calc::IpSetUpdate{"huge", std::move(members)});
+      dp.OnUpdate(calc::InSync{});
+      (void)!write(ready[1], "x", 1);
+      (void)dp.Apply();
+    });
+    int sig = 0;
+    sigwait(&term, &sig);
+    const bool stopped = StopWithin([&apply] { apply.join(); }, std::chrono::milliseconds(800));
+    std::_Exit(stopped ? 1 : 0);  // 0: gave up on the program, as the agent does
+  }
+  close(ready[1]);
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  close(ready[0]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // well inside the program
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(child, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_LT(took, std::chrono::milliseconds(1000));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the program had finished: not a long program";
+  Result<TableShape> after = backend_->ReadShape();
+  ASSERT_TRUE(after.ok()) << after.status().message();
+  EXPECT_EQ(DescribeDrift(before, *after), std::vector<std::string>{});
+  EXPECT_TRUE(Connects("10.99.0.1", 80));
+  EXPECT_FALSE(Connects("10.99.0.1", 8080));
 }
 
 }  // namespace
