@@ -1,5 +1,7 @@
 #include "daemon/agent_core.h"
 
+#include <malloc.h>
+
 #include "base/log.h"
 #include "daemon/bootstrap.h"
 
@@ -7,6 +9,7 @@ namespace felix::daemon {
 namespace {
 
 const Logger kLog("calico.felix.felix");
+constexpr std::chrono::milliseconds kLargeTransaction{100};
 
 // Sends calc's messages on to the dataplane driver.
 class DataplaneSink : public calc::MessageSink {
@@ -123,6 +126,9 @@ std::optional<Clock::time_point> AgentCore::Tick() {
     ++status_out_.dataplane_applies;
     status_out_.apply_micros_total +=
         std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+    // A large transaction (the full program) leaves libnftables' parse of
+    // the whole table freed but held by malloc: give it back to the OS.
+    if (took > kLargeTransaction) malloc_trim(0);
     if (!s.ok()) {
       ++status_out_.dataplane_failures;
       FLOG_ERROR(kLog, "Failed to program the dataplane: {}", s.message());
