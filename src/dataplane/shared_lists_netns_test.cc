@@ -91,9 +91,24 @@ TEST_F(NetnsTest, RelabelMovesAnEndpointBetweenSharedLists) {
 TEST_F(NetnsTest, DriftIsFoundByGenerationAndRepairedPerObject) {
   calc::Rule from_set = Tcp(model::Action::kAllow, 80);
   from_set.match.src_ip_set_ids = {"sel1"};
-  Program({Config(), calc::IpSetUpdate{"sel1", {*model::ParseCidr("10.99.0.2/32", 4)}},
-           Policy("from-sel", {from_set}), Hep("ep0", "eth0", {"from-sel"}), calc::InSync{}});
+  // sel2 holds CIDRs: interval sets, whose kernel elements come in start/end
+  // pairs (counted once), one of them ending at the top of the range.
+  calc::Rule from_nets = Tcp(model::Action::kAllow, 8080);
+  from_nets.match.src_ip_set_ids = {"sel2"};
+  Program(
+      {Config(), calc::IpSetUpdate{"sel1", {*model::ParseCidr("10.99.0.2/32", 4)}},
+       calc::IpSetUpdate{"sel2",
+                         {*model::ParseCidr("172.16.0.0/12", 4),
+                          *model::ParseCidr("192.168.0.1/32", 4), *model::ParseCidr("::/0", 6)}},
+       Policy("from-sel", {from_set, from_nets}), Hep("ep0", "eth0", {"from-sel"}),
+       calc::InSync{}});
   ASSERT_TRUE(Connects("10.99.0.1", 80));
+  {
+    Result<TableShape> shape = backend_->ReadShape();
+    ASSERT_TRUE(shape.ok());
+    EXPECT_EQ(DescribeDrift(ShapeOf(dp_->programmed()), *shape), std::vector<std::string>{});
+    backend_->shape_reads = 0;  // that read was the test's own
+  }
   // Nobody else committed: a refresh reads only the generation id.
   ASSERT_TRUE(dp_->Refresh().ok());
   EXPECT_EQ(backend_->shape_reads, 0);
