@@ -298,7 +298,8 @@ int Load(const felix::datastore::EtcdSettings& s, int fd, const std::string& kin
   ReadEvents(fd, std::chrono::milliseconds(0), false, drain, nullptr);
   std::vector<Clock::time_point> written(count);
   std::vector<Clock::time_point> gens;
-  std::thread reader([&] { gens = GensUntilQuiet(fd, std::chrono::seconds(2), std::chrono::minutes(5)); });
+  std::thread reader(
+      [&] { gens = GensUntilQuiet(fd, std::chrono::seconds(2), std::chrono::minutes(5)); });
   const auto t0 = Clock::now();
   const int clients = kind == "burst" ? 8 : 1;
   std::vector<std::thread> writers;
@@ -321,10 +322,10 @@ int Load(const felix::datastore::EtcdSettings& s, int fd, const std::string& kin
   const auto t_written = Clock::now();
   reader.join();
   if (gens.empty()) return std::fprintf(stderr, "%s: no transaction seen\n", kind.c_str()), 1;
-  std::printf("%s: %d writes in %.1f ms (%d failed), %zu transactions, last ended %.1f ms after "
-              "the first write\n",
-              kind.c_str(), count, Ms(t_written - t0), failures.load(), gens.size(),
-              Ms(gens.back() - t0));
+  std::printf(
+      "%s: %d writes in %.1f ms (%d failed), %zu transactions, last ended %.1f ms after "
+      "the first write\n",
+      kind.c_str(), count, Ms(t_written - t0), failures.load(), gens.size(), Ms(gens.back() - t0));
   if (kind == "steady") {
     std::vector<double> lat;
     for (const auto& w : written) {

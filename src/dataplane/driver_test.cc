@@ -175,8 +175,9 @@ TEST_F(DriverTest, ChangesSoonAfterATransactionWaitForTheMinimumInterval) {
 TEST_F(DriverTest, BackoffIsCapped) {
   RecordingNftBackend backend;
   FakeClock clock;
-  Dataplane dp(backend, clock,
-               DataplaneOptions{seconds(90), milliseconds(100), milliseconds(300), milliseconds(0)});
+  Dataplane dp(
+      backend, clock,
+      DataplaneOptions{seconds(90), milliseconds(100), milliseconds(300), milliseconds(0)});
   dp.OnUpdate(calc::InSync{});
   const std::vector<int> want_ms = {100, 200, 300, 300};
   for (int ms : want_ms) {
