@@ -156,6 +156,7 @@ grep -E "\[(WARNING|ERROR)\]" "$DIR/felix.log" | head -5 | cut -c1-300 | sed 's/
 NS_FLOOR1=ab$$-floor1
 ip netns add "$NS_FLOOR1"
 ip netns exec "$NS_FLOOR1" "$BENCH" floor 300
+ip netns exec "$NS_FLOOR1" "$BENCH" floor 300 "$DIR/table.nft"
 ip netns del "$NS_FLOOR1"
 
 # --- floor: the same table and a one-element change through the nft CLI ---------------
