@@ -414,7 +414,7 @@ int Changes(const std::string& url, const std::string& api, const std::string& h
 
 // The element floor: `count` one-element adds to a plain set, each one
 // netlink batch sent by a resident process (the agent's own libnftnl path,
-// NftBackend::UpdateElements), each timed alone, in a scratch namespace.
+// NftBackend::Commit), each timed alone, in a scratch namespace.
 // With `table_file` (the agent's table as `nft list` prints it) that table
 // is loaded first and the set added to it: the floor of one transaction
 // against a table of the same size (the kernel's commit walks every chain);
@@ -435,9 +435,10 @@ int Floor(int count, const std::string& table_file) {
   }
   std::vector<double> lat;
   for (int i = 0; i < count; ++i) {
-    const std::vector<felix::dataplane::ElementOps> ops = {{"floor", 4, {}, {RemoteIp(i)}}};
+    felix::dataplane::DirectChange c;
+    c.elements = {{"floor", 4, {}, {RemoteIp(i)}}};
     const auto t0 = Clock::now();
-    if (auto st = nft.UpdateElements(ops); !st.ok()) {
+    if (auto st = nft.Commit(c); !st.ok()) {
       return std::fprintf(stderr, "%s\n", st.message().c_str()), 2;
     }
     lat.push_back(Ms(Clock::now() - t0));

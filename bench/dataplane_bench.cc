@@ -30,9 +30,9 @@ class TeeBackend : public NftBackend {
     if (st.ok()) last = script;
     return st;
   }
-  Status UpdateElements(const std::vector<ElementOps>& ops) override {
-    Status st = real_->UpdateElements(ops);
-    if (st.ok()) last = ElementOpsScript(ops);
+  Status Commit(const DirectChange& c) override {
+    Status st = real_->Commit(c);
+    if (st.ok()) last = DirectChangeScript(c);
     return st;
   }
   Result<uint32_t> Generation() override { return real_->Generation(); }

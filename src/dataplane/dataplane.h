@@ -49,8 +49,38 @@ struct ElementOps {
   friend bool operator==(const ElementOps&, const ElementOps&) = default;
 };
 
-// The nft script with the same effect as `ops` (for logs and test models).
-std::string ElementOpsScript(const std::vector<ElementOps>& ops);
+// A change sent as one netlink batch built by us (libnftnl, libmnl), with
+// no libnftables parsing or cache fill, so that its cost follows the change
+// and not the table: what DirectChanges() finds when every object a delta
+// touches is a regular chain whose rules CompileRule takes (nft_expr.h) or
+// a plain IP set. The kernel sees the parts in this order, as in Diff().
+struct DirectChange {
+  struct NewSet {
+    std::string name;
+    int family = 4;                     // 4 or 6
+    std::vector<std::string> elements;  // addresses as NftCidr prints them
+    friend bool operator==(const NewSet&, const NewSet&) = default;
+  };
+  struct ChainRules {
+    std::string chain;
+    std::vector<std::string> rules;  // appended, in order
+    friend bool operator==(const ChainRules&, const ChainRules&) = default;
+  };
+  std::vector<std::string> new_chains;  // regular chains, empty
+  std::vector<NewSet> new_sets;
+  std::vector<ElementOps> elements;       // all deletes, then all adds
+  std::vector<std::string> flush_chains;  // changed chains and chains to delete
+  std::vector<ChainRules> rules;
+  std::vector<std::string> delete_chains, delete_sets;
+  bool empty() const {
+    return new_chains.empty() && new_sets.empty() && elements.empty() && flush_chains.empty() &&
+           rules.empty() && delete_chains.empty() && delete_sets.empty();
+  }
+  friend bool operator==(const DirectChange&, const DirectChange&) = default;
+};
+
+// The nft script with the same effect as `c` (for logs and test models).
+std::string DirectChangeScript(const DirectChange& c);
 
 // ---------------------------------------------------------------------------
 // Kernel seam: nftables.
@@ -63,10 +93,9 @@ class NftBackend {
   // Runs `script` as ONE atomic transaction; on failure nothing changed and
   // the Status carries nft's error text.
   virtual Status Run(const std::string& script) = 0;
-  // Applies element changes of plain IP sets as ONE transaction built
-  // directly as a netlink batch (no libnftables parsing or cache fill: the
-  // cost follows the change, not the table).
-  virtual Status UpdateElements(const std::vector<ElementOps>& ops) = 0;
+  // Applies `c` as ONE transaction built directly as a netlink batch (no
+  // libnftables parsing or cache fill); on failure nothing changed.
+  virtual Status Commit(const DirectChange& c) = 0;
   // The network namespace's ruleset generation id: the kernel adds one for
   // every committed transaction, ours or anybody else's.
   virtual Result<uint32_t> Generation() = 0;
@@ -106,12 +135,14 @@ TableShape ShapeOf(const rules::Table& t);
 // rules, expected 5", ...), empty when equal.
 std::vector<std::string> DescribeDrift(const TableShape& expected, const TableShape& actual);
 
-// When every change `delta` names is an element change of a plain IP set
-// (present in both tables, no flags, not a map), the changes as ElementOps;
-// nullopt otherwise (the driver then diffs to an nft script).
-std::optional<std::vector<ElementOps>> ElementOnlyChanges(const rules::Table& programmed,
-                                                          const rules::Table& desired,
-                                                          const rules::TableDelta& delta);
+// The same change as DiffDelta(programmed, desired, delta) as a
+// DirectChange, when every object it touches qualifies (regular chains whose
+// rules all compile, plain IP sets: added, removed or changed element by
+// element; any set or chain removed); nullopt otherwise (the driver then
+// sends DiffDelta's script through libnftables).
+std::optional<DirectChange> DirectChanges(const rules::Table& programmed,
+                                          const rules::Table& desired,
+                                          const rules::TableDelta& delta);
 
 // The objects that differ between the shape `desired` should have and
 // `actual`: chains and sets of `desired` missing or with other counts, and

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "dataplane/dataplane.h"
+#include "dataplane/diff_scope.h"
 
 namespace felix::dataplane {
 namespace {
@@ -29,8 +30,6 @@ std::string ChainDecl(const std::string& name, const rules::Chain& c) {
   return fmt::format("add chain {} {} {{ type {} hook {} priority {}; policy {}; }}\n", kTable,
                      name, c.hook->type, c.hook->hook, c.hook->priority, c.hook->policy);
 }
-
-bool IsMap(const rules::Set& s) { return s.data_type.has_value(); }
 
 std::string SetDecl(const std::string& name, const rules::Set& s) {
   std::string body = IsMap(s) ? fmt::format("type {} : {};", s.key_type, *s.data_type)
@@ -76,34 +75,6 @@ void AppendRules(std::string& out, const std::string& name, const rules::Chain& 
   for (const std::string& r : c.rules) out += fmt::format("add rule {} {} {}\n", kTable, name, r);
 }
 
-// Calls f(name, value) for the entries of `m` named in `keys` (all entries
-// when `keys` is null), in name order: a Diff restricted to some keys emits
-// exactly the lines the full Diff would emit for them.
-template <typename T, typename F>
-void ForKeys(const std::map<std::string, T>& m, const std::set<std::string>* keys, F f) {
-  if (keys == nullptr) {
-    for (const auto& [name, v] : m) f(name, v);
-    return;
-  }
-  for (const auto& name : *keys) {
-    auto it = m.find(name);
-    if (it != m.end()) f(name, it->second);
-  }
-}
-
-// The keys a diff looks at: all (null members) or those of a TableDelta.
-struct Scope {
-  const std::set<std::string>* chains = nullptr;
-  const std::set<std::string>* sets = nullptr;  // sets compared whole or by element
-  const rules::TableDelta* delta = nullptr;     // element scopes
-  // Element keys of set `name` to compare; null: all of them.
-  const std::set<std::string>* Elements(const std::string& name) const {
-    if (delta == nullptr || delta->sets.contains(name)) return nullptr;
-    auto it = delta->elements.find(name);
-    return it == delta->elements.end() ? nullptr : &it->second;
-  }
-};
-
 // True if the change cannot be expressed element-wise / by flushing (type,
 // flags or hook changed): the caller then replaces the whole table.
 bool NeedsReplace(const rules::Table& a, const rules::Table& b, const Scope& sc) {
@@ -134,46 +105,6 @@ std::string FullReplaceScript(const rules::Table& desired) {
 }
 
 std::string Diff(const rules::Table& a, const rules::Table& b) { return DiffIn(a, b, Scope{}); }
-
-std::string ElementOpsScript(const std::vector<ElementOps>& ops) {
-  std::string out;
-  for (const auto& o : ops) {
-    if (!o.del.empty()) {
-      out += fmt::format("delete element {} {} {{ {} }}\n", kTable, o.set, fmt::join(o.del, ", "));
-    }
-  }
-  for (const auto& o : ops) {
-    if (!o.add.empty()) {
-      out += fmt::format("add element {} {} {{ {} }}\n", kTable, o.set, fmt::join(o.add, ", "));
-    }
-  }
-  return out;
-}
-
-std::optional<std::vector<ElementOps>> ElementOnlyChanges(const rules::Table& a,
-                                                          const rules::Table& b,
-                                                          const rules::TableDelta& d) {
-  if (d.all || !d.chains.empty() || !d.sets.empty()) return std::nullopt;
-  std::vector<ElementOps> ops;
-  for (const auto& [name, keys] : d.elements) {
-    auto old = a.sets.find(name);
-    auto now = b.sets.find(name);
-    if (old == a.sets.end() || now == b.sets.end()) return std::nullopt;
-    const rules::Set& s = now->second;
-    if (IsMap(s) || !s.flags.empty() || old->second.key_type != s.key_type ||
-        !old->second.flags.empty() || (s.key_type != "ipv4_addr" && s.key_type != "ipv6_addr")) {
-      return std::nullopt;
-    }
-    ElementOps o{name, s.key_type == "ipv4_addr" ? 4 : 6, {}, {}};
-    for (const auto& k : keys) {
-      const bool was = old->second.elements.contains(k), is = s.elements.contains(k);
-      if (was && !is) o.del.push_back(k);
-      if (is && !was) o.add.push_back(k);
-    }
-    if (!o.del.empty() || !o.add.empty()) ops.push_back(std::move(o));
-  }
-  return ops;
-}
 
 std::string RepairScript(const rules::Table& desired, const DriftedObjects& d) {
   std::string out;

@@ -88,17 +88,17 @@ Status Dataplane::Program() {
   const bool full = need_full_replace_ || !programmed_once_;
   const Clock::time_point now = clock_.Now();
   last_program_ = now;
-  // Set member changes alone (the common case: an endpoint IP joins or
-  // leaves a selector) go straight to netlink; anything else is one script.
-  std::optional<std::vector<ElementOps>> elements;
-  if (!full) elements = ElementOnlyChanges(programmed_, desired, delta);
+  // Changes of set members and of rules in regular chains (the common
+  // cases: an endpoint IP joins or leaves a selector, a policy changes, an
+  // endpoint moves to another list) go to netlink as our own batch; the
+  // rest (first program, maps, base chains, forms CompileRule does not
+  // take) is one libnftables script.
+  std::optional<DirectChange> direct;
+  if (!full) direct = DirectChanges(programmed_, desired, delta);
   std::string script;
-  if (!elements)
-    script = full ? FullReplaceScript(desired) : DiffDelta(programmed_, desired, delta);
-  const bool any = elements ? !elements->empty() : !script.empty();
-  Status st = !any       ? Status::Ok()
-              : elements ? backend_.UpdateElements(*elements)
-                         : backend_.Run(script);
+  if (!direct) script = full ? FullReplaceScript(desired) : DiffDelta(programmed_, desired, delta);
+  const bool any = direct ? !direct->empty() : !script.empty();
+  Status st = !any ? Status::Ok() : direct ? backend_.Commit(*direct) : backend_.Run(script);
   if (!st.ok()) {
     backoff_ =
         backoff_.count() == 0 ? options_.retry_min : std::min(backoff_ * 2, options_.retry_max);

@@ -87,7 +87,7 @@ TEST_F(DriverTest, SetMemberChangeIsAnElementChangeNotAChainRewrite) {
   ASSERT_EQ(backend_.scripts.size(), 2u);
   const std::string name = rules::IpSetName("s1", 4);
   // Sent as one netlink element batch, not through libnftables.
-  EXPECT_EQ(backend_.element_batches, 1);
+  EXPECT_EQ(backend_.direct_batches, 1);
   EXPECT_EQ(backend_.scripts[1], "delete element inet calico " + name + " { 10.0.0.1 }\n" +
                                      "add element inet calico " + name + " { 10.0.0.2 }\n");
 }
@@ -163,7 +163,7 @@ TEST_F(DriverTest, ChangesSoonAfterATransactionWaitForTheMinimumInterval) {
   EXPECT_TRUE(dp.Dirty());
   ASSERT_TRUE(dp.Apply().ok());
   ASSERT_EQ(backend.scripts.size(), 2u);
-  EXPECT_EQ(backend.element_batches, 1);
+  EXPECT_EQ(backend.direct_batches, 1);
   // An isolated change long after the last transaction goes at once.
   clock.Advance(seconds(1));
   dp.OnUpdate(calc::IpSetDeltaUpdate{"s1", {}, {Net("10.0.0.2/32")}});

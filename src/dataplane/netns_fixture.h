@@ -34,9 +34,9 @@ class TeeBackend : public NftBackend {
     if (st.ok()) scripts.push_back(script);
     return st;
   }
-  Status UpdateElements(const std::vector<ElementOps>& ops) override {
-    Status st = real_->UpdateElements(ops);
-    if (st.ok()) scripts.push_back(ElementOpsScript(ops));
+  Status Commit(const DirectChange& c) override {
+    Status st = real_->Commit(c);
+    if (st.ok()) scripts.push_back(DirectChangeScript(c));
     return st;
   }
   Result<uint32_t> Generation() override { return real_->Generation(); }

@@ -1,7 +1,7 @@
-// The real NftBackend: libnftables in-process for transactions (each Run()
-// is one nft_run_cmd_from_buffer call, which nft executes as one netlink
-// batch: one atomic transaction), NftNetlinkReader for the generation id and
-// the table's shape. No `nft` process is ever started.
+// The real NftBackend: libnftables in-process for scripts (each Run() is one
+// nft_run_cmd_from_buffer call, which nft executes as one netlink batch: one
+// atomic transaction), NftNetlinkReader for our own batches (Commit), the
+// generation id and the table's shape. No `nft` process is ever started.
 #include <nftables/libnftables.h>
 
 #include <string>
@@ -36,9 +36,7 @@ class LibNftablesBackend : public NftBackend {
     return Status::Ok();
   }
 
-  Status UpdateElements(const std::vector<ElementOps>& ops) override {
-    return reader_->UpdateElements(ops);
-  }
+  Status Commit(const DirectChange& c) override { return reader_->Commit(c); }
   Result<uint32_t> Generation() override { return reader_->Generation(); }
   Result<TableShape> ReadShape() override { return reader_->ReadShape(); }
 

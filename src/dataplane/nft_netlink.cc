@@ -106,15 +106,70 @@ struct NftNetlinkReader::Socket {
   mnl_socket* nl = nullptr;
   uint32_t portid = 0;
   uint32_t seq = 0;
+  size_t sndbuf = size_t{128} * 1024;  // below the kernel's default SO_SNDBUF
   std::vector<char> buf = std::vector<char>(kBufferSize);
   ~Socket() {
     if (nl) mnl_socket_close(nl);
+  }
+
+  // Sends one batch and waits for its answer: the ack of its last message
+  // or an error for the whole batch. Every error in the batch's range of
+  // sequence numbers means nothing was committed.
+  Status SendBatch(const NftBatch& b) {
+    if (b.last_seq == 0) return Status::Ok();
+    DrainNow();
+    if (b.bytes.size() > sndbuf) {
+      // The kernel takes a batch only whole, in one message up to SO_SNDBUF.
+      int size = static_cast<int>(b.bytes.size());
+      if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0) {
+        setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+      }
+      sndbuf = b.bytes.size();
+    }
+    if (mnl_socket_sendto(nl, b.bytes.data(), b.bytes.size()) < 0) {
+      return Status::IoError(fmt::format("netlink send: {}", std::strerror(errno)));
+    }
+    int error = 0;
+    for (;;) {
+      ssize_t n = mnl_socket_recvfrom(nl, buf.data(), buf.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::IoError(fmt::format("netlink recv: {}", std::strerror(errno)));
+      }
+      int len = static_cast<int>(n);
+      for (auto* m = reinterpret_cast<const nlmsghdr*>(buf.data()); mnl_nlmsg_ok(m, len);
+           m = mnl_nlmsg_next(m, &len)) {
+        if (m->nlmsg_type != NLMSG_ERROR || m->nlmsg_seq < b.begin_seq ||
+            m->nlmsg_seq > b.last_seq) {
+          continue;
+        }
+        const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m));
+        if (err->error != 0 && error == 0) error = -err->error;
+        // The batch as a whole failed, or its last message was answered:
+        // the kernel has processed all of it.
+        if (m->nlmsg_seq == b.last_seq || (m->nlmsg_seq == b.begin_seq && err->error != 0)) {
+          if (error == 0) return Status::Ok();
+          return Status::IoError(fmt::format("netlink batch: {}", std::strerror(error)));
+        }
+      }
+    }
+  }
+
+  // Drops answers left from an earlier exchange (a batch that failed as a
+  // whole is answered once for the batch and again per acked message).
+  void DrainNow() {
+    for (;;) {
+      ssize_t n = recv(mnl_socket_get_fd(nl), buf.data(), buf.size(), MSG_DONTWAIT);
+      if (n > 0 || (n < 0 && errno == EINTR)) continue;
+      return;
+    }
   }
 
   // Sends the request in buf (built by `build`) and runs `on_msg` for every
   // answer until the dump (or the single answer) ends.
   Status Talk(const std::function<void(nlmsghdr*)>& build, uint16_t type, uint16_t family,
               uint16_t flags, const std::function<void(const nlmsghdr*)>& on_msg) {
+    DrainNow();
     const uint32_t s = ++seq;
     nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf.data(), type, family, NLM_F_ACK | flags, s);
     if (build) build(nlh);
@@ -143,73 +198,10 @@ struct NftNetlinkReader::Socket {
   }
 };
 
-Status NftNetlinkReader::UpdateElements(const std::vector<ElementOps>& ops) {
-  // Message size: about 40 bytes per IPv6 element; the batch buffer grows.
-  size_t keys = 0;
-  for (const auto& o : ops) keys += o.del.size() + o.add.size();
-  std::vector<char> buf(size_t{64} * 1024 + keys * 64);
-  mnl_nlmsg_batch* batch = mnl_nlmsg_batch_start(buf.data(), buf.size());
-  uint32_t seq = sock_->seq;
-  const uint32_t first = seq + 1;
-  nftnl_batch_begin(static_cast<char*>(mnl_nlmsg_batch_current(batch)), ++seq);
-  mnl_nlmsg_batch_next(batch);
-  int messages = 0;
-  Status bad;
-  auto put = [&](const ElementOps& o, const std::vector<std::string>& keys, uint16_t type,
-                 uint16_t flags) {
-    if (keys.empty()) return;
-    nftnl_set* set = nftnl_set_alloc();
-    nftnl_set_set_str(set, NFTNL_SET_TABLE, kTableName);
-    nftnl_set_set_str(set, NFTNL_SET_NAME, o.set.c_str());
-    for (const auto& k : keys) {
-      unsigned char addr[16];
-      if (inet_pton(o.family == 4 ? AF_INET : AF_INET6, k.c_str(), addr) != 1) {
-        bad = Status::InvalidArgument(fmt::format("not an IPv{} address: {}", o.family, k));
-        continue;
-      }
-      nftnl_set_elem* e = nftnl_set_elem_alloc();
-      nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, addr, o.family == 4 ? 4 : 16);
-      nftnl_set_elem_add(set, e);
-    }
-    nlmsghdr* nlh = nftnl_nlmsg_build_hdr(static_cast<char*>(mnl_nlmsg_batch_current(batch)), type,
-                                          NFPROTO_INET, NLM_F_ACK | flags, ++seq);
-    nftnl_set_elems_nlmsg_build_payload(nlh, set);
-    nftnl_set_free(set);
-    mnl_nlmsg_batch_next(batch);
-    ++messages;
-  };
-  for (const auto& o : ops) put(o, o.del, NFT_MSG_DELSETELEM, 0);
-  for (const auto& o : ops) put(o, o.add, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
-  nftnl_batch_end(static_cast<char*>(mnl_nlmsg_batch_current(batch)), ++seq);
-  mnl_nlmsg_batch_next(batch);
-  sock_->seq = seq;
-  if (!bad.ok()) {
-    mnl_nlmsg_batch_stop(batch);
-    return bad;
-  }
-  const bool sent =
-      mnl_socket_sendto(sock_->nl, mnl_nlmsg_batch_head(batch), mnl_nlmsg_batch_size(batch)) >= 0;
-  mnl_nlmsg_batch_stop(batch);
-  if (!sent) return Status::IoError(fmt::format("netlink send: {}", std::strerror(errno)));
-  // One ack (or error) per element message; any error aborted the batch.
-  int acks = 0;
-  int error = 0;
-  while (acks < messages) {
-    ssize_t n = mnl_socket_recvfrom(sock_->nl, sock_->buf.data(), sock_->buf.size());
-    if (n < 0) return Status::IoError(fmt::format("netlink recv: {}", std::strerror(errno)));
-    int len = static_cast<int>(n);
-    for (auto* m = reinterpret_cast<const nlmsghdr*>(sock_->buf.data()); mnl_nlmsg_ok(m, len);
-         m = mnl_nlmsg_next(m, &len)) {
-      if (m->nlmsg_type != NLMSG_ERROR || m->nlmsg_seq < first || m->nlmsg_seq > seq) continue;
-      const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m));
-      if (err->error != 0 && error == 0) error = -err->error;
-      ++acks;
-    }
-  }
-  if (error != 0) {
-    return Status::IoError(fmt::format("set element batch: {}", std::strerror(error)));
-  }
-  return Status::Ok();
+Status NftNetlinkReader::Commit(const DirectChange& c) {
+  Result<NftBatch> batch = BuildBatch(c, sock_->seq);
+  if (!batch.ok()) return batch.status();
+  return sock_->SendBatch(*batch);
 }
 
 NftNetlinkReader::NftNetlinkReader(std::unique_ptr<Socket> s) : sock_(std::move(s)) {}
@@ -222,6 +214,10 @@ Result<std::unique_ptr<NftNetlinkReader>> NftNetlinkReader::Open() {
     return Status::IoError(fmt::format("netfilter netlink socket: {}", std::strerror(errno)));
   }
   s->portid = mnl_socket_get_portid(s->nl);
+  // Errors without a copy of the failed request: a failing batch of many
+  // messages must not overflow the receive buffer.
+  int one = 1;
+  setsockopt(mnl_socket_get_fd(s->nl), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
   // The kernel answers at once; a silent kernel must not wedge the loop.
   timeval timeout{5, 0};
   setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));

@@ -1,6 +1,7 @@
 // Direct nf_tables netlink (private to the layer), with libmnl and libnftnl:
-// set element batches, the ruleset generation id and the shape of our
-// table, without libnftables' parser, its cache or a JSON copy of the table.
+// our own transactions (chains, rules, sets, elements), the ruleset
+// generation id and the shape of our table, without libnftables' parser, its
+// cache or a JSON copy of the table.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,20 @@ namespace felix::dataplane {
 
 // A NETLINK_NETFILTER socket in the caller's current network namespace.
 // Not thread-safe; owned by the backend.
+// The netlink messages of one transaction: batch begin, the messages of a
+// DirectChange in its order, batch end. Only the last message before the
+// end asks for an ack; the kernel reports any failing message anyway, and
+// processes the whole batch before it answers.
+struct NftBatch {
+  std::vector<char> bytes;
+  uint32_t begin_seq = 0;  // a failure of the whole batch is reported here
+  uint32_t last_seq = 0;   // the acked message
+};
+// Sequence numbers from `seq` + 1 on; `seq` ends at the last one used.
+// InvalidArgument when a rule does not compile or an element is not an
+// address of its set's family.
+Result<NftBatch> BuildBatch(const DirectChange& c, uint32_t& seq);
+
 class NftNetlinkReader {
  public:
   static Result<std::unique_ptr<NftNetlinkReader>> Open();
@@ -20,10 +35,9 @@ class NftNetlinkReader {
   NftNetlinkReader(const NftNetlinkReader&) = delete;
   NftNetlinkReader& operator=(const NftNetlinkReader&) = delete;
 
-  // One batch (one transaction): DELSETELEM then NEWSETELEM messages of
-  // table inet calico's plain IP sets. On failure nothing changed and the
-  // Status names the kernel's error.
-  Status UpdateElements(const std::vector<ElementOps>& ops);
+  // One batch (one transaction) with the parts of `c` (BuildBatch). On
+  // failure nothing changed and the Status names the kernel's error.
+  Status Commit(const DirectChange& c);
   // NFT_MSG_GETGEN: one request, one answer.
   Result<uint32_t> Generation();
   // Dumps the chains, rules, sets and set elements of table inet calico,

@@ -156,6 +156,24 @@ TEST_F(PolicyNetnsTest, PortRanges) {
   });
 }
 
+// Both ports negated: each must differ (nc's source port is never 1). First
+// in the full program (libnftables), then changed (our own batch).
+TEST_F(PolicyNetnsTest, NegatedSourceAndDestinationPorts) {
+  calc::Rule not_both = AnyTcp(Action::kAllow);
+  not_both.not_match.src_ports = std::vector<model::PortRange>{{1, 1}};
+  not_both.not_match.dst_ports = std::vector<model::PortRange>{{80, 80}};
+  calc::Rule not_both_8080 = not_both;
+  not_both_8080.not_match.dst_ports = std::vector<model::PortRange>{{8080, 8080}};
+  Run({
+      {"!sport 1 and !dport 80, full program",
+       {Policy("n", {not_both}), Hep("ep0", "eth0", {"n"})},
+       {{80, false}, {8080, true}}},
+      {"!sport 1 and !dport 8080, changed",
+       {Policy("n", {not_both_8080}), Hep("ep0", "eth0", {"n"})},
+       {{80, true}, {8080, false}}},
+  });
+}
+
 TEST_F(PolicyNetnsTest, IcmpTypes) {
   auto icmp = [](const std::string& proto, int type, std::optional<int> code = std::nullopt) {
     calc::Rule r;

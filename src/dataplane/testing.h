@@ -30,9 +30,9 @@ class RecordingNftBackend : public NftBackend {
   }
   // Recorded as its equivalent script too (in `scripts`), so that models
   // replaying scripts see every change.
-  Status UpdateElements(const std::vector<ElementOps>& ops) override {
-    ++element_batches;
-    return Run(ElementOpsScript(ops));
+  Status Commit(const DirectChange& c) override {
+    ++direct_batches;
+    return Run(DirectChangeScript(c));
   }
   Result<uint32_t> Generation() override {
     ++generation_reads;
@@ -53,7 +53,7 @@ class RecordingNftBackend : public NftBackend {
   bool table_exists = true;
   TableShape shape;
   int generation_reads = 0;
-  int element_batches = 0;  // UpdateElements calls
+  int direct_batches = 0;  // Commit calls
   int shape_reads = 0;
 };
 

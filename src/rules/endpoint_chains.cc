@@ -41,7 +41,7 @@ void AddTiers(std::vector<std::string>& out, const DesiredState& s,
 
 }  // namespace
 
-const char kNdpAccept[] = "icmpv6 type { 133, 134, 135, 136 } accept";
+const char kNdpAccept[] = "icmpv6 type 133-136 accept";
 
 std::vector<std::string> TrackedEndpointRules(const std::optional<std::string>& failsafe_chain,
                                               const std::optional<std::string>& mac,

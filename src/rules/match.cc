@@ -77,11 +77,15 @@ bool AddAddresses(Alternatives& alts, const calc::Rule& r, int f, bool src) {
   return true;
 }
 
-std::string PortList(const std::vector<model::PortRange>& ports) {
+// A negated single port is written as the range N-N: nft 1.0.6 joins two
+// adjacent negated matches `sport != A dport != B` into one compare of both
+// ports, (sport, dport) != (A, B), which holds when either differs.
+std::string PortList(const std::vector<model::PortRange>& ports, bool negated) {
   std::vector<std::string> items;
   items.reserve(ports.size());
   for (const auto& p : ports) {
-    items.push_back(p.IsSingle() ? std::to_string(p.lo) : fmt::format("{}-{}", p.lo, p.hi));
+    const bool as_value = p.IsSingle() && !(negated && ports.size() == 1);
+    items.push_back(as_value ? std::to_string(p.lo) : fmt::format("{}-{}", p.lo, p.hi));
   }
   return Operand(items);
 }
@@ -94,7 +98,7 @@ void AddPorts(Alternatives& alts, const calc::Rule& r, bool src) {
     const auto& ports = src ? (neg ? r.not_match.src_ports : r.match.src_ports)
                             : (neg ? r.not_match.dst_ports : r.match.dst_ports);
     if (ports && !ports->empty()) {
-      AddAll(alts, fmt::format("{} {}{}", key, neg ? "!= " : "", PortList(*ports)));
+      AddAll(alts, fmt::format("{} {}{}", key, neg ? "!= " : "", PortList(*ports, neg)));
     }
   }
 }

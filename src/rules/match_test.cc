@@ -167,6 +167,15 @@ const Case kCases[] = {
      },
      false,
      {std::string("meta l4proto udp udp sport 53 udp dport != 1-1023 ") + kAllow}},
+    {"negated single src and dst ports are ranges (nft would join them into one !=)",
+     [] {
+       auto r = Proto("tcp");
+       r.not_match.src_ports = Ports({{1, 1}});
+       r.not_match.dst_ports = Ports({{80, 80}});
+       return r;
+     },
+     false,
+     {std::string("meta l4proto tcp tcp sport != 1-1 tcp dport != 80-80 ") + kAllow}},
     {"ports with a protocol number use th",
      [] {
        auto r = Proto("6");

@@ -15,7 +15,7 @@ using Rules = std::vector<std::string>;
 
 const char kCt1[] = "ct state established,related accept";
 const char kCt2[] = "ct state invalid drop";
-const char kNdp[] = "icmpv6 type { 133, 134, 135, 136 } accept";
+const char kNdp[] = "icmpv6 type 133-136 accept";
 const char kClear[] = "meta mark set meta mark & 0xfcffffff";
 const char kAllowed[] =
     "meta mark & 0x01000000 == 0x01000000 meta mark set meta mark & 0xfcffffff return";

@@ -1,0 +1,264 @@
+// BuildBatch (nft_netlink.h): a DirectChange as nf_tables netlink messages,
+// objects and expressions built with libnftnl. Each message is written at
+// the end of a growing buffer that always keeps kRoom bytes free, so no
+// libnftnl builder (which does not check bounds) can overrun it; element
+// lists go in messages of at most kElementsPerMessage.
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/batch.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include <fmt/format.h>
+
+#include "dataplane/nft_expr.h"
+#include "dataplane/nft_netlink.h"
+
+namespace felix::dataplane {
+namespace {
+
+constexpr char kTableName[] = "calico";
+constexpr size_t kRoom = size_t{64} * 1024;
+constexpr size_t kElementsPerMessage = 512;  // <= 40 bytes each: well inside kRoom
+// nft's datatype ids of set keys (nftables' enum datatypes).
+constexpr uint32_t kTypeIpv4Addr = 7;
+constexpr uint32_t kTypeIpv6Addr = 8;
+
+class Writer {
+ public:
+  explicit Writer(uint32_t& seq) : seq_(seq) { bytes_.resize(kRoom); }
+
+  // A message header at the end of the buffer; Done() after its payload.
+  nlmsghdr* Begin(uint16_t type, uint16_t flags) {
+    last_seq_ = ++seq_;
+    return nftnl_nlmsg_build_hdr(bytes_.data() + used_, type, NFPROTO_INET, flags, last_seq_);
+  }
+  void Done(const nlmsghdr* nlh) { Advance(nlh->nlmsg_len); }
+  void BatchBegin() {
+    begin_seq_ = ++seq_;
+    nftnl_batch_begin(bytes_.data() + used_, begin_seq_);
+    Advance(reinterpret_cast<const nlmsghdr*>(bytes_.data() + used_)->nlmsg_len);
+  }
+  NftBatch Finish() {
+    // Ask for the ack of the last message (the batch end message itself is
+    // not acked by every kernel).
+    if (last_nlh_ != std::string::npos) {
+      reinterpret_cast<nlmsghdr*>(bytes_.data() + last_nlh_)->nlmsg_flags |= NLM_F_ACK;
+    }
+    nftnl_batch_end(bytes_.data() + used_, ++seq_);
+    Advance(reinterpret_cast<const nlmsghdr*>(bytes_.data() + used_)->nlmsg_len);
+    bytes_.resize(used_);
+    return NftBatch{std::move(bytes_), begin_seq_, last_seq_};
+  }
+
+ private:
+  void Advance(uint32_t len) {
+    if (last_seq_ == seq_) last_nlh_ = used_;
+    used_ += MNL_ALIGN(len);
+    if (bytes_.size() - used_ < kRoom) bytes_.resize(bytes_.size() * 2 + kRoom);
+  }
+
+  uint32_t& seq_;
+  std::vector<char> bytes_;
+  size_t used_ = 0;
+  size_t last_nlh_ = std::string::npos;
+  uint32_t begin_seq_ = 0, last_seq_ = 0;
+};
+
+template <typename T, void (*Free)(const T*)>
+struct Owned {
+  T* p;
+  ~Owned() { Free(p); }
+};
+
+nftnl_expr* Expr(const NftExpr& e) {
+  using Kind = NftExpr::Kind;
+  auto make = [](const char* name) { return nftnl_expr_alloc(name); };
+  auto data = [](nftnl_expr* x, uint16_t attr, const std::vector<uint8_t>& d) {
+    nftnl_expr_set(x, attr, d.data(), static_cast<uint32_t>(d.size()));
+  };
+  nftnl_expr* x = nullptr;
+  switch (e.kind) {
+    case Kind::kMetaLoad:
+    case Kind::kMetaSet:
+      x = make("meta");
+      nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, e.key);
+      nftnl_expr_set_u32(x, e.kind == Kind::kMetaLoad ? NFTNL_EXPR_META_DREG : NFTNL_EXPR_META_SREG,
+                         NFT_REG_1);
+      break;
+    case Kind::kCtLoad:
+      x = make("ct");
+      nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, e.key);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+      break;
+    case Kind::kPayload:
+      x = make("payload");
+      nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, e.key);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, e.offset);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, e.len);
+      break;
+    case Kind::kCmp:
+      x = make("cmp");
+      nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_OP, e.key);
+      data(x, NFTNL_EXPR_CMP_DATA, e.data);
+      break;
+    case Kind::kBitwise:
+      x = make("bitwise");
+      nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_LEN, e.len);
+      data(x, NFTNL_EXPR_BITWISE_MASK, e.data);
+      data(x, NFTNL_EXPR_BITWISE_XOR, e.data2);
+      break;
+    case Kind::kRange:
+      x = make("range");
+      nftnl_expr_set_u32(x, NFTNL_EXPR_RANGE_SREG, NFT_REG_1);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_RANGE_OP, e.key);
+      data(x, NFTNL_EXPR_RANGE_FROM_DATA, e.data);
+      data(x, NFTNL_EXPR_RANGE_TO_DATA, e.data2);
+      break;
+    case Kind::kLookup:
+      x = make("lookup");
+      nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+      nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, e.name.c_str());
+      if (e.invert) nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+      break;
+    case Kind::kVerdict:
+      x = make("immediate");
+      nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, e.key);
+      if (!e.name.empty()) nftnl_expr_set_str(x, NFTNL_EXPR_IMM_CHAIN, e.name.c_str());
+      break;
+    case Kind::kNotrack:
+      x = make("notrack");
+      break;
+    case Kind::kLimit:
+      x = make("limit");
+      nftnl_expr_set_u64(x, NFTNL_EXPR_LIMIT_RATE, e.key);
+      nftnl_expr_set_u64(x, NFTNL_EXPR_LIMIT_UNIT, 1);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_LIMIT_BURST, e.offset);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+      nftnl_expr_set_u32(x, NFTNL_EXPR_LIMIT_FLAGS, 0);
+      break;
+    case Kind::kLog:
+      x = make("log");
+      nftnl_expr_set_str(x, NFTNL_EXPR_LOG_PREFIX, e.name.c_str());
+      nftnl_expr_set_u32(x, NFTNL_EXPR_LOG_LEVEL, e.key);
+      break;
+  }
+  return x;
+}
+
+void ChainMessage(Writer& w, const std::string& name, uint16_t type, uint16_t flags) {
+  Owned<nftnl_chain, nftnl_chain_free> c{nftnl_chain_alloc()};
+  nftnl_chain_set_str(c.p, NFTNL_CHAIN_TABLE, kTableName);
+  nftnl_chain_set_str(c.p, NFTNL_CHAIN_NAME, name.c_str());
+  nlmsghdr* nlh = w.Begin(type, flags);
+  nftnl_chain_nlmsg_build_payload(nlh, c.p);
+  w.Done(nlh);
+}
+
+nftnl_set* SetObject(const std::string& name) {
+  nftnl_set* s = nftnl_set_alloc();
+  nftnl_set_set_str(s, NFTNL_SET_TABLE, kTableName);
+  nftnl_set_set_str(s, NFTNL_SET_NAME, name.c_str());
+  return s;
+}
+
+// NEWSETELEM / DELSETELEM messages for `keys` of a set of `family`.
+Status ElementMessages(Writer& w, const std::string& set, int family,
+                       const std::vector<std::string>& keys, uint16_t type, uint16_t flags) {
+  for (size_t from = 0; from < keys.size(); from += kElementsPerMessage) {
+    Owned<nftnl_set, nftnl_set_free> s{SetObject(set)};
+    const size_t to = std::min(keys.size(), from + kElementsPerMessage);
+    for (size_t k = from; k < to; ++k) {
+      unsigned char addr[16];
+      if (inet_pton(family == 4 ? AF_INET : AF_INET6, keys[k].c_str(), addr) != 1) {
+        return Status::InvalidArgument(fmt::format("not an IPv{} address: {}", family, keys[k]));
+      }
+      nftnl_set_elem* e = nftnl_set_elem_alloc();
+      nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, addr, family == 4 ? 4 : 16);
+      nftnl_set_elem_add(s.p, e);
+    }
+    nlmsghdr* nlh = w.Begin(type, flags);
+    nftnl_set_elems_nlmsg_build_payload(nlh, s.p);
+    w.Done(nlh);
+  }
+  return Status::Ok();
+}
+
+Status RuleMessage(Writer& w, const std::string& chain, const std::string& text) {
+  std::optional<std::vector<NftExpr>> exprs = CompileRule(text);
+  if (!exprs) return Status::InvalidArgument(fmt::format("rule not compiled: {}", text));
+  Owned<nftnl_rule, nftnl_rule_free> r{nftnl_rule_alloc()};
+  nftnl_rule_set_str(r.p, NFTNL_RULE_TABLE, kTableName);
+  nftnl_rule_set_str(r.p, NFTNL_RULE_CHAIN, chain.c_str());
+  nftnl_rule_set_u32(r.p, NFTNL_RULE_FAMILY, NFPROTO_INET);
+  for (const auto& e : *exprs) nftnl_rule_add_expr(r.p, Expr(e));  // the rule owns them
+  nlmsghdr* nlh = w.Begin(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+  nftnl_rule_nlmsg_build_payload(nlh, r.p);
+  w.Done(nlh);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<NftBatch> BuildBatch(const DirectChange& c, uint32_t& seq) {
+  Writer w(seq);
+  uint32_t set_id = 0;
+  w.BatchBegin();
+  for (const auto& name : c.new_chains) ChainMessage(w, name, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+  for (const auto& ns : c.new_sets) {
+    Owned<nftnl_set, nftnl_set_free> s{SetObject(ns.name)};
+    nftnl_set_set_u32(s.p, NFTNL_SET_KEY_TYPE, ns.family == 4 ? kTypeIpv4Addr : kTypeIpv6Addr);
+    nftnl_set_set_u32(s.p, NFTNL_SET_KEY_LEN, ns.family == 4 ? 4 : 16);
+    nftnl_set_set_u32(s.p, NFTNL_SET_FLAGS, 0);
+    nftnl_set_set_u32(s.p, NFTNL_SET_ID, ++set_id);  // the kernel requires one
+    nlmsghdr* nlh = w.Begin(NFT_MSG_NEWSET, NLM_F_CREATE);
+    nftnl_set_nlmsg_build_payload(nlh, s.p);
+    w.Done(nlh);
+    Status st =
+        ElementMessages(w, ns.name, ns.family, ns.elements, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+    if (!st.ok()) return st;
+  }
+  for (const auto& o : c.elements) {
+    Status st = ElementMessages(w, o.set, o.family, o.del, NFT_MSG_DELSETELEM, 0);
+    if (!st.ok()) return st;
+  }
+  for (const auto& o : c.elements) {
+    Status st = ElementMessages(w, o.set, o.family, o.add, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+    if (!st.ok()) return st;
+  }
+  // A DELRULE naming only the chain deletes all of its rules (a flush).
+  for (const auto& name : c.flush_chains) {
+    Owned<nftnl_rule, nftnl_rule_free> r{nftnl_rule_alloc()};
+    nftnl_rule_set_str(r.p, NFTNL_RULE_TABLE, kTableName);
+    nftnl_rule_set_str(r.p, NFTNL_RULE_CHAIN, name.c_str());
+    nlmsghdr* nlh = w.Begin(NFT_MSG_DELRULE, 0);
+    nftnl_rule_nlmsg_build_payload(nlh, r.p);
+    w.Done(nlh);
+  }
+  for (const auto& cr : c.rules) {
+    for (const auto& text : cr.rules) {
+      Status st = RuleMessage(w, cr.chain, text);
+      if (!st.ok()) return st;
+    }
+  }
+  for (const auto& name : c.delete_chains) ChainMessage(w, name, NFT_MSG_DELCHAIN, 0);
+  for (const auto& name : c.delete_sets) {
+    Owned<nftnl_set, nftnl_set_free> s{SetObject(name)};
+    nlmsghdr* nlh = w.Begin(NFT_MSG_DELSET, 0);
+    nftnl_set_nlmsg_build_payload(nlh, s.p);
+    w.Done(nlh);
+  }
+  return w.Finish();
+}
+
+}  // namespace felix::dataplane
