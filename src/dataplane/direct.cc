@@ -65,6 +65,7 @@ bool SetChanges(const rules::Table& a, const rules::Table& b, const Scope& sc, D
   ForKeys(b.sets, sc.sets, [&](const std::string& name, const rules::Set& s) {
     const int family = PlainIpFamily(s);
     auto it = a.sets.find(name);
+    if (it != a.sets.end() && it->second == s) return;  // in scope, unchanged (any kind)
     if (family == 0 || (it != a.sets.end() && it->second != s && PlainIpFamily(it->second) == 0) ||
         (it != a.sets.end() && it->second.key_type != s.key_type)) {
       ok = false;

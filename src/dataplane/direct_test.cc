@@ -110,6 +110,7 @@ TEST(DirectChangesTest, NothingChangedIsEmpty) {
   rules::TableDelta d;
   d.chains = {"cali-pi-a"};
   d.elements["cali4-s1"] = {"10.0.0.1"};
+  d.sets = {"cali-fh-map"};  // named, unchanged: no reason for libnftables
   auto c = DirectChanges(a, a, d);
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->empty());

@@ -76,6 +76,9 @@ const TableDelta& IncrementalRenderer::Flush() {
   if (full_) {
     RenderAll();
   } else {
+    // A list's rules depend only on which policies and profiles exist.
+    if (!policy_presence_.empty() || !profile_presence_.empty()) lists_.ForgetRenders();
+    lists_.TrimRenders();
     MarkDependents();
     FlushIpSets();
     FlushRuleChains();
@@ -83,7 +86,6 @@ const TableDelta& IncrementalRenderer::Flush() {
     if (host_section_) FlushHostSection();
     delta_.chains.merge(lists_.TakeChanged());
   }
-  lists_.ForgetRenders();
   sets_whole_.clear();
   set_members_.clear();
   policies_.clear();

@@ -24,6 +24,7 @@ std::string PolicyLists::Render(const DesiredState& s, const calc::EndpointPolic
           tracked ? p.profile_ids : std::vector<std::string>{}};
   auto it = memo_.find(key);
   if (it != memo_.end()) return it->second;
+
   std::vector<std::string> rules =
       tracked ? TrackedPolicyList(s, p, inbound) : UntrackedPolicyList(s, p, inbound);
   std::string name = PolicyListChainName(rules);
@@ -54,6 +55,12 @@ void PolicyLists::Release(Table& t, const std::string& endpoint_chain) {
     refs_.erase(ref);
   }
   list_of_.erase(it);
+}
+
+void PolicyLists::TrimRenders() {
+  if (memo_.size() <= 2 * refs_.size() + 64) return;
+  std::erase_if(memo_, [&](const auto& m) { return !refs_.contains(m.second); });
+  std::erase_if(rendered_, [&](const auto& r) { return !refs_.contains(r.first); });
 }
 
 void PolicyLists::ForgetRenders() {

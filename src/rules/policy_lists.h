@@ -7,7 +7,8 @@
 // policies, and moving an endpoint between two existing lists changes one
 // rule of its own chain.
 //
-// PolicyLists renders lists (memoised until the state changes) and keeps
+// PolicyLists renders lists (memoised until a policy or profile appears or
+// goes, the only state a list depends on) and keeps
 // which endpoint chain ends in which list: a list chain is in the table while
 // at least one endpoint chain uses it. Not thread-safe.
 #pragma once
@@ -44,8 +45,11 @@ class PolicyLists {
   // Endpoint chain `endpoint_chain` is gone or ends in no list; its list
   // chain leaves `t` with its last user. No-op for chains without a list.
   void Release(Table& t, const std::string& endpoint_chain);
-  // The state changed: memoised renders are stale.
+  // Policies or profiles appeared or went: memoised renders are stale.
   void ForgetRenders();
+  // Drops the renders of lists no endpoint chain uses once they outnumber
+  // the used ones (between flushes: a render is kept until its Use()).
+  void TrimRenders();
   // List chains added to or removed from the table since the last call.
   std::set<std::string> TakeChanged();
   size_t size() const { return refs_.size(); }
@@ -57,7 +61,7 @@ class PolicyLists {
     std::vector<std::string> profiles;  // tracked lists only
     friend auto operator<=>(const Key&, const Key&) = default;
   };
-  std::map<Key, std::string> memo_;                           // since ForgetRenders
+  std::map<Key, std::string> memo_;                           // since ForgetRenders (bounded)
   std::map<std::string, std::vector<std::string>> rendered_;  // list -> rules, likewise
   std::map<std::string, std::string> list_of_;                // endpoint chain -> list
   std::map<std::string, size_t> refs_;                        // list -> endpoint chains
