@@ -412,21 +412,29 @@ int Changes(const std::string& url, const std::string& api, const std::string& h
   return timeouts == 0 ? 0 : 1;
 }
 
+// Floor transactions are spaced like the agent's measured changes (each
+// waits out 30 ms without another transaction), so caches are as cold.
+constexpr auto kFloorPace = std::chrono::milliseconds(30);
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 // The element floor: `count` one-element adds to a plain set, each one
 // netlink batch sent by a resident process (the agent's own libnftnl path,
 // NftBackend::Commit), each timed alone, in a scratch namespace.
 // With `table_file` (the agent's table as `nft list` prints it) that table
 // is loaded first and the set added to it: the floor of one transaction
 // against a table of the same size (the kernel's commit walks every chain);
-// without, the table holds only that set.
+// without, the table holds only that set. With the table, also the rule
+// floor: `count` replacements of one policy chain's rule.
 int Floor(int count, const std::string& table_file) {
   auto b = felix::dataplane::MakeLibNftablesBackend();
   if (!b.ok()) return std::fprintf(stderr, "%s\n", b.status().message().c_str()), 2;
   auto& nft = **b;
   if (!table_file.empty()) {
-    std::ifstream in(table_file);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (auto st = nft.Run(text); !st.ok()) {
+    if (auto st = nft.Run(Slurp(table_file)); !st.ok()) {
       return std::fprintf(stderr, "%s\n", st.message().c_str()), 2;
     }
   }
@@ -437,19 +445,46 @@ int Floor(int count, const std::string& table_file) {
   for (int i = 0; i < count; ++i) {
     felix::dataplane::DirectChange c;
     c.elements = {{"floor", 4, {}, {RemoteIp(i)}}};
+    std::this_thread::sleep_for(kFloorPace);
     const auto t0 = Clock::now();
     if (auto st = nft.Commit(c); !st.ok()) {
       return std::fprintf(stderr, "%s\n", st.message().c_str()), 2;
     }
     lat.push_back(Ms(Clock::now() - t0));
   }
+  auto report = [&](const char* what) {
+    std::sort(lat.begin(), lat.end());
+    std::printf(
+        "floor: %s, one netlink batch from a resident process%s: p50=%.3f p99=%.3f ms (n=%d)\n",
+        what, table_file.empty() ? " (table of one set)" : " (into a copy of the agent's table)",
+        lat[lat.size() / 2], lat[lat.size() * 99 / 100], count);
+  };
+  report("one element add");
+  // The rule floor: one policy chain's rule replaced (flush + add), the
+  // kernel validating the table's jump graph as for any rule change.
+  const size_t at =
+      table_file.empty() ? std::string::npos : Slurp(table_file).find("chain cali-pi-");
+  if (at != std::string::npos) {
+    const std::string text = Slurp(table_file);
+    const std::string chain = text.substr(at + 6, text.find(' ', at + 6) - at - 6);
+    lat.clear();
+    for (int i = 0; i < count; ++i) {
+      felix::dataplane::DirectChange c;
+      c.flush_chains = {chain};
+      c.rules = {{chain,
+                  {fmt::format("meta l4proto tcp tcp dport {} meta mark set meta mark | 0x01000000 "
+                               "return",
+                               1000 + i % 2)}}};
+      std::this_thread::sleep_for(kFloorPace);
+      const auto t0 = Clock::now();
+      if (auto st = nft.Commit(c); !st.ok()) {
+        return std::fprintf(stderr, "%s\n", st.message().c_str()), 2;
+      }
+      lat.push_back(Ms(Clock::now() - t0));
+    }
+    report(("one rule replaced in " + chain).c_str());
+  }
   (void)nft.Run("delete table inet calico\n");
-  std::sort(lat.begin(), lat.end());
-  std::printf(
-      "floor: one element add, one netlink batch from a resident process%s: p50=%.3f "
-      "p99=%.3f ms (n=%d)\n",
-      table_file.empty() ? " (table of one set)" : " (into a copy of the agent's table)",
-      lat[lat.size() / 2], lat[lat.size() * 99 / 100], count);
   return 0;
 }
 
