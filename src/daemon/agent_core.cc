@@ -78,6 +78,7 @@ void AgentCore::OnInSync() {
   in_sync_ = true;
   status_out_.in_sync = true;
   graph_.OnInSync();
+  trim_before_program_ = true;
   FLOG_INFO(kLog, "Datastore in sync; programming the dataplane");
 }
 
@@ -119,6 +120,13 @@ void AgentCore::ResolveConfig(bool log_all) {
 std::optional<Clock::time_point> AgentCore::Tick() {
   DataplaneSink sink(dataplane_);
   graph_.Flush(sink);
+  if (trim_before_program_) {
+    // The snapshot's copies (reply body, parse, key lists) were freed in the
+    // syncer thread's malloc arena, which this thread's full program cannot
+    // reuse: give them back first, so the two peaks do not add up.
+    trim_before_program_ = false;
+    malloc_trim(0);
+  }
   if (dataplane_.Dirty()) {
     const auto start = std::chrono::steady_clock::now();
     Status s = dataplane_.Apply();

@@ -56,6 +56,7 @@ class AgentCore {
   UpdateRouter router_;
   dataplane::Dataplane dataplane_;
   bool in_sync_ = false;
+  bool trim_before_program_ = false;  // first in-sync: malloc_trim before the full program
   bool config_dirty_ = false;
   datastore::SyncStatus status_ = datastore::SyncStatus::kWaitForReady;
 };

@@ -72,9 +72,12 @@ struct DirectChange {
   std::vector<std::string> flush_chains;  // changed chains and chains to delete
   std::vector<ChainRules> rules;
   std::vector<std::string> delete_chains, delete_sets;
+  // Instead of the parts above: replace the whole table with this one (the
+  // first program, as FullReplaceScript does), when FullProgramIsDirect.
+  const rules::Table* replace = nullptr;
   bool empty() const {
-    return new_chains.empty() && new_sets.empty() && elements.empty() && flush_chains.empty() &&
-           rules.empty() && delete_chains.empty() && delete_sets.empty();
+    return replace == nullptr && new_chains.empty() && new_sets.empty() && elements.empty() &&
+           flush_chains.empty() && rules.empty() && delete_chains.empty() && delete_sets.empty();
   }
   friend bool operator==(const DirectChange&, const DirectChange&) = default;
 };
@@ -143,6 +146,12 @@ std::vector<std::string> DescribeDrift(const TableShape& expected, const TableSh
 std::optional<DirectChange> DirectChanges(const rules::Table& programmed,
                                           const rules::Table& desired,
                                           const rules::TableDelta& delta);
+
+// True when the whole of `t` can be programmed as our own batch: every rule
+// compiles, every set is a plain IP set or an `ifname : verdict` map, every
+// base chain a filter chain on a known hook. Otherwise the first program
+// goes through libnftables (FullReplaceScript).
+bool FullProgramIsDirect(const rules::Table& t);
 
 // The objects that differ between the shape `desired` should have and
 // `actual`: chains and sets of `desired` missing or with other counts, and

@@ -106,7 +106,30 @@ std::optional<DirectChange> DirectChanges(const rules::Table& a, const rules::Ta
   return out;
 }
 
+bool FullProgramIsDirect(const rules::Table& t) {
+  static const std::set<std::string> kHooks = {"prerouting", "input", "forward", "output",
+                                               "postrouting"};
+  for (const auto& [name, chain] : t.chains) {
+    if (chain.hook && (chain.hook->type != "filter" || !kHooks.contains(chain.hook->hook) ||
+                       (chain.hook->policy != "accept" && chain.hook->policy != "drop"))) {
+      return false;
+    }
+    if (!AllCompile(chain.rules)) return false;
+  }
+  for (const auto& [name, s] : t.sets) {
+    if (PlainIpFamily(s) != 0) continue;
+    const bool vmap = s.key_type == "ifname" && s.data_type == "verdict" && s.flags.empty();
+    if (!vmap) return false;
+    for (const auto& [key, verdict] : s.elements) {
+      if (key.size() < 3 || key.front() != '"' || key.back() != '"') return false;
+      if (!CompileRule(verdict)) return false;  // a verdict alone is a rule CompileRule takes
+    }
+  }
+  return true;
+}
+
 std::string DirectChangeScript(const DirectChange& c) {
+  if (c.replace != nullptr) return FullReplaceScript(*c.replace);
   std::string out;
   for (const auto& name : c.new_chains) out += fmt::format("add chain {} {}\n", kTable, name);
   for (const auto& s : c.new_sets) {

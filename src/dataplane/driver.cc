@@ -90,11 +90,16 @@ Status Dataplane::Program() {
   last_program_ = now;
   // Changes of set members and of rules in regular chains (the common
   // cases: an endpoint IP joins or leaves a selector, a policy changes, an
-  // endpoint moves to another list) go to netlink as our own batch; the
-  // rest (first program, maps, base chains, forms CompileRule does not
-  // take) is one libnftables script.
+  // endpoint moves to another list) and the full program go to netlink as
+  // our own batch; the rest (maps, base chains, interval sets, forms
+  // CompileRule does not take) is one libnftables script.
   std::optional<DirectChange> direct;
-  if (!full) direct = DirectChanges(programmed_, desired, delta);
+  if (!full) {
+    direct = DirectChanges(programmed_, desired, delta);
+  } else if (FullProgramIsDirect(desired)) {
+    direct = DirectChange{};
+    direct->replace = &desired;
+  }
   std::string script;
   if (!direct) script = full ? FullReplaceScript(desired) : DiffDelta(programmed_, desired, delta);
   const bool any = direct ? !direct->empty() : !script.empty();

@@ -86,8 +86,9 @@ TEST_F(DriverTest, SetMemberChangeIsAnElementChangeNotAChainRewrite) {
   ASSERT_TRUE(dp_.Apply().ok());
   ASSERT_EQ(backend_.scripts.size(), 2u);
   const std::string name = rules::IpSetName("s1", 4);
-  // Sent as one netlink element batch, not through libnftables.
-  EXPECT_EQ(backend_.direct_batches, 1);
+  // Sent as one netlink batch of our own, not through libnftables (as was
+  // the first program).
+  EXPECT_EQ(backend_.direct_batches, 2);
   EXPECT_EQ(backend_.scripts[1], "delete element inet calico " + name + " { 10.0.0.1 }\n" +
                                      "add element inet calico " + name + " { 10.0.0.2 }\n");
 }
@@ -163,7 +164,7 @@ TEST_F(DriverTest, ChangesSoonAfterATransactionWaitForTheMinimumInterval) {
   EXPECT_TRUE(dp.Dirty());
   ASSERT_TRUE(dp.Apply().ok());
   ASSERT_EQ(backend.scripts.size(), 2u);
-  EXPECT_EQ(backend.direct_batches, 1);
+  EXPECT_EQ(backend.direct_batches, 2);  // the first program and the burst
   // An isolated change long after the last transaction goes at once.
   clock.Advance(seconds(1));
   dp.OnUpdate(calc::IpSetDeltaUpdate{"s1", {}, {Net("10.0.0.2/32")}});

@@ -11,10 +11,14 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
 #include <fmt/format.h>
+
+#include <map>
 
 #include "dataplane/nft_expr.h"
 #include "dataplane/nft_netlink.h"
@@ -28,6 +32,10 @@ constexpr size_t kElementsPerMessage = 512;  // <= 40 bytes each: well inside kR
 // nft's datatype ids of set keys (nftables' enum datatypes).
 constexpr uint32_t kTypeIpv4Addr = 7;
 constexpr uint32_t kTypeIpv6Addr = 8;
+constexpr uint32_t kTypeIfname = 41;
+constexpr size_t kIfNameSize = 16;
+constexpr char kAnonymous[] = "__set%d";  // the kernel picks the number
+constexpr uint32_t kByteorderHost = 1;    // nftables' BYTEORDER_HOST_ENDIAN
 
 class Writer {
  public:
@@ -76,7 +84,7 @@ struct Owned {
   ~Owned() { Free(p); }
 };
 
-nftnl_expr* Expr(const NftExpr& e) {
+nftnl_expr* Expr(const NftExpr& e, uint32_t anon_id) {
   using Kind = NftExpr::Kind;
   auto make = [](const char* name) { return nftnl_expr_alloc(name); };
   auto data = [](nftnl_expr* x, uint16_t attr, const std::vector<uint8_t>& d) {
@@ -127,7 +135,10 @@ nftnl_expr* Expr(const NftExpr& e) {
     case Kind::kLookup:
       x = make("lookup");
       nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
-      nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, e.name.c_str());
+      // An anonymous set is named by the kernel; the rule finds it by id.
+      nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, e.name.empty() ? kAnonymous : e.name.c_str());
+      if (e.name.empty()) nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SET_ID, anon_id);
+      if (e.verdict_map) nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_VERDICT);
       if (e.invert) nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
       break;
     case Kind::kVerdict:
@@ -194,17 +205,164 @@ Status ElementMessages(Writer& w, const std::string& set, int family,
   return Status::Ok();
 }
 
-Status RuleMessage(Writer& w, const std::string& chain, const std::string& text) {
+// The anonymous set of lookup `e` (constant, bound by the rule that
+// follows in the same batch), with its elements.
+void AnonymousSet(Writer& w, const NftExpr& e, uint32_t id) {
+  const auto key_len = static_cast<uint32_t>(e.set_elements.front().size());
+  Owned<nftnl_set, nftnl_set_free> s{SetObject(kAnonymous)};
+  nftnl_set_set_u32(s.p, NFTNL_SET_FLAGS, NFT_SET_ANONYMOUS | NFT_SET_CONSTANT);
+  nftnl_set_set_u32(s.p, NFTNL_SET_KEY_TYPE, e.key_type);
+  nftnl_set_set_u32(s.p, NFTNL_SET_KEY_LEN, key_len);
+  nftnl_set_set_u32(s.p, NFTNL_SET_ID, id);
+  nftnl_set_set_u32(s.p, NFTNL_SET_DESC_SIZE, static_cast<uint32_t>(e.set_elements.size()));
+  nlmsghdr* nlh = w.Begin(NFT_MSG_NEWSET, NLM_F_CREATE);
+  nftnl_set_nlmsg_build_payload(nlh, s.p);
+  w.Done(nlh);
+  for (const auto& key : e.set_elements) {
+    nftnl_set_elem* el = nftnl_set_elem_alloc();
+    nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key.data(), key_len);
+    nftnl_set_elem_add(s.p, el);
+  }
+  nlh = w.Begin(NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+  nftnl_set_elems_nlmsg_build_payload(nlh, s.p);
+  w.Done(nlh);
+}
+
+Status RuleMessage(Writer& w, const std::string& chain, const std::string& text, uint32_t& set_id) {
   std::optional<std::vector<NftExpr>> exprs = CompileRule(text);
   if (!exprs) return Status::InvalidArgument(fmt::format("rule not compiled: {}", text));
   Owned<nftnl_rule, nftnl_rule_free> r{nftnl_rule_alloc()};
   nftnl_rule_set_str(r.p, NFTNL_RULE_TABLE, kTableName);
   nftnl_rule_set_str(r.p, NFTNL_RULE_CHAIN, chain.c_str());
   nftnl_rule_set_u32(r.p, NFTNL_RULE_FAMILY, NFPROTO_INET);
-  for (const auto& e : *exprs) nftnl_rule_add_expr(r.p, Expr(e));  // the rule owns them
+  for (const auto& e : *exprs) {
+    uint32_t anon_id = 0;
+    if (e.kind == NftExpr::Kind::kLookup && e.name.empty()) {
+      anon_id = ++set_id;
+      AnonymousSet(w, e, anon_id);
+    }
+    nftnl_rule_add_expr(r.p, Expr(e, anon_id));  // the rule owns them
+  }
   nlmsghdr* nlh = w.Begin(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
   nftnl_rule_nlmsg_build_payload(nlh, r.p);
   w.Done(nlh);
+  return Status::Ok();
+}
+
+Status PlainSet(Writer& w, const std::string& name, int family,
+                const std::vector<std::string>& elements, uint32_t& set_id) {
+  Owned<nftnl_set, nftnl_set_free> s{SetObject(name)};
+  nftnl_set_set_u32(s.p, NFTNL_SET_KEY_TYPE, family == 4 ? kTypeIpv4Addr : kTypeIpv6Addr);
+  nftnl_set_set_u32(s.p, NFTNL_SET_KEY_LEN, family == 4 ? 4 : 16);
+  nftnl_set_set_u32(s.p, NFTNL_SET_FLAGS, 0);
+  nftnl_set_set_u32(s.p, NFTNL_SET_ID, ++set_id);  // the kernel requires one
+  nlmsghdr* nlh = w.Begin(NFT_MSG_NEWSET, NLM_F_CREATE);
+  nftnl_set_nlmsg_build_payload(nlh, s.p);
+  w.Done(nlh);
+  return ElementMessages(w, name, family, elements, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+}
+
+// An `ifname : verdict` map with its elements (keys are quoted names,
+// data verdict text such as "goto cali-fh-eth0").
+Status VerdictMap(Writer& w, const std::string& name, const rules::Set& m, uint32_t& set_id) {
+  Owned<nftnl_set, nftnl_set_free> s{SetObject(name)};
+  nftnl_set_set_u32(s.p, NFTNL_SET_FLAGS, NFT_SET_MAP);
+  nftnl_set_set_u32(s.p, NFTNL_SET_KEY_TYPE, kTypeIfname);
+  nftnl_set_set_u32(s.p, NFTNL_SET_KEY_LEN, kIfNameSize);
+  nftnl_set_set_u32(s.p, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
+  nftnl_set_set_u32(s.p, NFTNL_SET_DATA_LEN, 0);
+  nftnl_set_set_u32(s.p, NFTNL_SET_ID, ++set_id);
+  // nft lists ifname keys by the byte order the set's user data records
+  // (host order, as libnftables writes it); without it they print empty.
+  Owned<nftnl_udata_buf, nftnl_udata_buf_free> ud{nftnl_udata_buf_alloc(64)};
+  nftnl_udata_put_u32(ud.p, NFTNL_UDATA_SET_KEYBYTEORDER, kByteorderHost);
+  nftnl_udata_put_u32(ud.p, NFTNL_UDATA_SET_DATABYTEORDER, 0);
+  nftnl_udata_put_u32(ud.p, NFTNL_UDATA_SET_DATA_INTERVAL, 0);
+  nftnl_set_set_data(s.p, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud.p),
+                     nftnl_udata_buf_len(ud.p));
+  nlmsghdr* nlh = w.Begin(NFT_MSG_NEWSET, NLM_F_CREATE);
+  nftnl_set_nlmsg_build_payload(nlh, s.p);
+  w.Done(nlh);
+  if (m.elements.empty()) return Status::Ok();
+  Owned<nftnl_set, nftnl_set_free> e{SetObject(name)};
+  for (const auto& [key, verdict] : m.elements) {
+    std::optional<std::vector<NftExpr>> v = CompileRule(verdict);
+    if (key.size() < 3 || key.size() - 2 >= kIfNameSize || !v || v->size() != 1 ||
+        v->front().kind != NftExpr::Kind::kVerdict) {
+      return Status::InvalidArgument(fmt::format("map element {} : {}", key, verdict));
+    }
+    char ifname[kIfNameSize] = {};
+    key.copy(ifname, key.size() - 2, 1);
+    nftnl_set_elem* el = nftnl_set_elem_alloc();
+    nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, ifname, kIfNameSize);
+    nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_VERDICT, v->front().key);
+    if (!v->front().name.empty()) {
+      nftnl_set_elem_set_str(el, NFTNL_SET_ELEM_CHAIN, v->front().name.c_str());
+    }
+    nftnl_set_elem_add(e.p, el);
+  }
+  nlh = w.Begin(NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+  nftnl_set_elems_nlmsg_build_payload(nlh, e.p);
+  w.Done(nlh);
+  return Status::Ok();
+}
+
+// The whole table, as FullReplaceScript: `add table` (so that the delete
+// cannot fail), `delete table`, `add table`, then every chain (declared
+// first: map elements and rules refer to them), every set and map with its
+// elements, every rule.
+Status FullProgram(Writer& w, const rules::Table& t, uint32_t& set_id) {
+  for (uint16_t type : {NFT_MSG_NEWTABLE, NFT_MSG_DELTABLE, NFT_MSG_NEWTABLE}) {
+    Owned<nftnl_table, nftnl_table_free> tb{nftnl_table_alloc()};
+    nftnl_table_set_str(tb.p, NFTNL_TABLE_NAME, kTableName);
+    nlmsghdr* nlh = w.Begin(type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0);
+    nftnl_table_nlmsg_build_payload(nlh, tb.p);
+    w.Done(nlh);
+  }
+  static const std::map<std::string, uint32_t> kHooks = {{"prerouting", NF_INET_PRE_ROUTING},
+                                                         {"input", NF_INET_LOCAL_IN},
+                                                         {"forward", NF_INET_FORWARD},
+                                                         {"output", NF_INET_LOCAL_OUT},
+                                                         {"postrouting", NF_INET_POST_ROUTING}};
+  for (const auto& [name, chain] : t.chains) {
+    Owned<nftnl_chain, nftnl_chain_free> c{nftnl_chain_alloc()};
+    nftnl_chain_set_str(c.p, NFTNL_CHAIN_TABLE, kTableName);
+    nftnl_chain_set_str(c.p, NFTNL_CHAIN_NAME, name.c_str());
+    if (chain.hook) {
+      auto hook = kHooks.find(chain.hook->hook);
+      if (hook == kHooks.end() || chain.hook->type != "filter") {
+        return Status::InvalidArgument(fmt::format("base chain {}", name));
+      }
+      nftnl_chain_set_u32(c.p, NFTNL_CHAIN_HOOKNUM, hook->second);
+      nftnl_chain_set_s32(c.p, NFTNL_CHAIN_PRIO, chain.hook->priority);
+      nftnl_chain_set_str(c.p, NFTNL_CHAIN_TYPE, "filter");
+      nftnl_chain_set_u32(c.p, NFTNL_CHAIN_POLICY,
+                          chain.hook->policy == "drop" ? NF_DROP : NF_ACCEPT);
+    }
+    nlmsghdr* nlh = w.Begin(NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+    nftnl_chain_nlmsg_build_payload(nlh, c.p);
+    w.Done(nlh);
+  }
+  for (const auto& [name, s] : t.sets) {
+    const bool plain =
+        !s.data_type && s.flags.empty() && (s.key_type == "ipv4_addr" || s.key_type == "ipv6_addr");
+    std::vector<std::string> keys;
+    if (plain) {
+      keys.reserve(s.elements.size());
+      for (const auto& [k, v] : s.elements) keys.push_back(k);
+    }
+    const bool vmap = s.key_type == "ifname" && s.data_type == "verdict" && s.flags.empty();
+    if (!plain && !vmap) return Status::InvalidArgument(fmt::format("set {}", name));
+    Status st = plain ? PlainSet(w, name, s.key_type == "ipv4_addr" ? 4 : 6, keys, set_id)
+                      : VerdictMap(w, name, s, set_id);
+    if (!st.ok()) return st;
+  }
+  for (const auto& [name, chain] : t.chains) {
+    for (const auto& text : chain.rules) {
+      Status st = RuleMessage(w, name, text, set_id);
+      if (!st.ok()) return st;
+    }
+  }
   return Status::Ok();
 }
 
@@ -215,17 +373,13 @@ Result<NftBatch> BuildBatch(const DirectChange& c, uint32_t& seq) {
   uint32_t set_id = 0;
   w.BatchBegin();
   for (const auto& name : c.new_chains) ChainMessage(w, name, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+  if (c.replace != nullptr) {
+    Status st = FullProgram(w, *c.replace, set_id);
+    if (!st.ok()) return st;
+    return w.Finish();
+  }
   for (const auto& ns : c.new_sets) {
-    Owned<nftnl_set, nftnl_set_free> s{SetObject(ns.name)};
-    nftnl_set_set_u32(s.p, NFTNL_SET_KEY_TYPE, ns.family == 4 ? kTypeIpv4Addr : kTypeIpv6Addr);
-    nftnl_set_set_u32(s.p, NFTNL_SET_KEY_LEN, ns.family == 4 ? 4 : 16);
-    nftnl_set_set_u32(s.p, NFTNL_SET_FLAGS, 0);
-    nftnl_set_set_u32(s.p, NFTNL_SET_ID, ++set_id);  // the kernel requires one
-    nlmsghdr* nlh = w.Begin(NFT_MSG_NEWSET, NLM_F_CREATE);
-    nftnl_set_nlmsg_build_payload(nlh, s.p);
-    w.Done(nlh);
-    Status st =
-        ElementMessages(w, ns.name, ns.family, ns.elements, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+    Status st = PlainSet(w, ns.name, ns.family, ns.elements, set_id);
     if (!st.ok()) return st;
   }
   for (const auto& o : c.elements) {
@@ -247,7 +401,7 @@ Result<NftBatch> BuildBatch(const DirectChange& c, uint32_t& seq) {
   }
   for (const auto& cr : c.rules) {
     for (const auto& text : cr.rules) {
-      Status st = RuleMessage(w, cr.chain, text);
+      Status st = RuleMessage(w, cr.chain, text, set_id);
       if (!st.ok()) return st;
     }
   }

@@ -30,6 +30,14 @@ namespace {
 using Kind = NftExpr::Kind;
 using Bytes = std::vector<uint8_t>;
 
+constexpr size_t kIfNameSize = 16;  // IFNAMSIZ: exact names are compared NUL-padded
+// nft's datatype ids (nftables' enum datatypes) of anonymous set keys.
+constexpr uint32_t kTypeInetService = 13;
+constexpr uint32_t kTypeIcmpType = 14;
+constexpr uint32_t kTypeIcmp6Type = 29;
+constexpr uint32_t kTypeIcmpCode = 32;
+constexpr uint32_t kTypeIcmpv6Code = 33;
+
 // Whitespace-separated tokens; a double-quoted string is one token (quotes
 // kept).
 std::optional<std::vector<std::string_view>> Tokens(std::string_view s) {
@@ -78,16 +86,30 @@ Bytes BigEndian(uint32_t v, size_t len) {
   return b;
 }
 
-NftExpr Meta(uint32_t key) { return NftExpr{Kind::kMetaLoad, key, 0, 0, {}, {}, {}, false}; }
+NftExpr Make(Kind kind, uint32_t key = 0, uint32_t offset = 0, uint32_t len = 0, Bytes data = {},
+             Bytes data2 = {}, std::string name = {}, bool invert = false) {
+  NftExpr e;
+  e.kind = kind;
+  e.key = key;
+  e.offset = offset;
+  e.len = len;
+  e.data = std::move(data);
+  e.data2 = std::move(data2);
+  e.name = std::move(name);
+  e.invert = invert;
+  return e;
+}
+
+NftExpr Meta(uint32_t key) { return Make(Kind::kMetaLoad, key, 0, 0, {}, {}, {}, false); }
 NftExpr Cmp(uint32_t op, Bytes d) {
-  return NftExpr{Kind::kCmp, op, 0, 0, std::move(d), {}, {}, false};
+  return Make(Kind::kCmp, op, 0, 0, std::move(d), {}, {}, false);
 }
 NftExpr Payload(uint32_t base, uint32_t offset, uint32_t len) {
-  return NftExpr{Kind::kPayload, base, offset, len, {}, {}, {}, false};
+  return Make(Kind::kPayload, base, offset, len, {}, {}, {}, false);
 }
 NftExpr Bitwise(Bytes mask, Bytes x) {
   const auto len = static_cast<uint32_t>(mask.size());
-  return NftExpr{Kind::kBitwise, 0, 0, len, std::move(mask), std::move(x), {}, false};
+  return Make(Kind::kBitwise, 0, 0, len, std::move(mask), std::move(x), {}, false);
 }
 
 const std::map<std::string_view, uint8_t>& L4Protocols() {
@@ -132,8 +154,9 @@ class Compiler {
     }
     if (w == "icmp" || w == "icmpv6") return Icmp(w == "icmp" ? 4 : 6);
     if (w == "ether") return EtherSource();
+    if (w == "iifname" || w == "oifname") return Interface(w == "iifname");
     if (w == "notrack") {
-      out_.push_back(NftExpr{Kind::kNotrack, 0, 0, 0, {}, {}, {}, false});
+      out_.push_back(Make(Kind::kNotrack, 0, 0, 0, {}, {}, {}, false));
       return true;
     }
     if (w == "limit") return Limit();
@@ -183,7 +206,7 @@ class Compiler {
     const auto v = static_cast<uint32_t>(*x);
     out_.push_back(Meta(NFT_META_MARK));
     out_.push_back(op == "|" ? Bitwise(HostU32(~v), HostU32(v)) : Bitwise(HostU32(v), HostU32(0)));
-    out_.push_back(NftExpr{Kind::kMetaSet, NFT_META_MARK, 0, 0, {}, {}, {}, false});
+    out_.push_back(Make(Kind::kMetaSet, NFT_META_MARK, 0, 0, {}, {}, {}, false));
     return true;
   }
 
@@ -224,7 +247,7 @@ class Compiler {
       list = comma == std::string_view::npos ? "" : list.substr(comma + 1);
     }
     if (mask == 0) return false;
-    out_.push_back(NftExpr{Kind::kCtLoad, NFT_CT_STATE, 0, 0, {}, {}, {}, false});
+    out_.push_back(Make(Kind::kCtLoad, NFT_CT_STATE, 0, 0, {}, {}, {}, false));
     out_.push_back(Bitwise(HostU32(mask), HostU32(0)));
     out_.push_back(Cmp(NFT_CMP_NEQ, HostU32(0)));
     return true;
@@ -243,7 +266,7 @@ class Compiler {
     if (v.starts_with("@")) {
       if (v.size() < 2) return false;
       out_.push_back(Payload(NFT_PAYLOAD_NETWORK_HEADER, offset, size));
-      out_.push_back(NftExpr{Kind::kLookup, 0, 0, 0, {}, {}, std::string(v.substr(1)), neg});
+      out_.push_back(Make(Kind::kLookup, 0, 0, 0, {}, {}, std::string(v.substr(1)), neg));
       return true;
     }
     uint32_t prefix = size * 8;
@@ -273,11 +296,28 @@ class Compiler {
     return true;
   }
 
-  // A value or range of a transport-header field of `len` bytes at `offset`.
-  bool FieldValue(uint32_t offset, uint32_t len) {
+  // A value, range or anonymous set `{ a, b, ... }` of single values of a
+  // transport-header field of `len` bytes at `offset` (set keys of nft's
+  // datatype `key_type`).
+  bool FieldValue(uint32_t offset, uint32_t len, uint32_t key_type) {
     const bool neg = Negation();
     std::string_view v = Next();
     const uint64_t max = len == 1 ? 0xff : 0xffff;
+    if (v == "{") {
+      NftExpr lookup = Make(Kind::kLookup, 0, 0, 0, {}, {}, {}, neg);
+      lookup.key_type = key_type;
+      for (std::string_view item = Next(); item != "}"; item = Next()) {
+        if (item.ends_with(',')) item.remove_suffix(1);
+        std::optional<uint64_t> n = Number(item);
+        if (!n || *n > max || item.starts_with("0x")) return false;  // also the end of the text
+        lookup.set_elements.push_back(BigEndian(static_cast<uint32_t>(*n), len));
+      }
+      // nft turns a one-element set into a value; we leave that to it.
+      if (lookup.set_elements.size() < 2) return false;
+      out_.push_back(Payload(NFT_PAYLOAD_TRANSPORT_HEADER, offset, len));
+      out_.push_back(std::move(lookup));
+      return true;
+    }
     const size_t dash = v.find('-');
     std::optional<uint64_t> lo = Number(v.substr(0, dash));
     std::optional<uint64_t> hi = dash == std::string_view::npos ? lo : Number(v.substr(dash + 1));
@@ -290,7 +330,7 @@ class Compiler {
     }
     const Bytes b = BigEndian(static_cast<uint32_t>(*hi), len);
     if (neg) {
-      out_.push_back(NftExpr{Kind::kRange, NFT_RANGE_NEQ, 0, 0, a, b, {}, false});
+      out_.push_back(Make(Kind::kRange, NFT_RANGE_NEQ, 0, 0, a, b, {}, false));
     } else {
       out_.push_back(Cmp(NFT_CMP_GTE, a));
       out_.push_back(Cmp(NFT_CMP_LTE, b));
@@ -302,7 +342,7 @@ class Compiler {
     std::string_view field = Next();
     if (field != "sport" && field != "dport") return false;
     if (proto != "th") NeedL4proto(L4Protocols().at(proto));
-    return FieldValue(field == "sport" ? 0 : 2, 2);
+    return FieldValue(field == "sport" ? 0 : 2, 2, kTypeInetService);
   }
 
   bool Icmp(int family) {
@@ -313,7 +353,41 @@ class Compiler {
       NeedNfproto(family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6);
       NeedL4proto(p);
     }
-    return FieldValue(field == "type" ? 0 : 1, 1);
+    const bool type = field == "type";
+    return FieldValue(type ? 0 : 1, 1,
+                      family == 4 ? (type ? kTypeIcmpType : kTypeIcmpCode)
+                                  : (type ? kTypeIcmp6Type : kTypeIcmpv6Code));
+  }
+
+  // iifname|oifname [!=] "NAME" | "PREFIX*" | vmap @MAP
+  bool Interface(bool in) {
+    const uint32_t key = in ? NFT_META_IIFNAME : NFT_META_OIFNAME;
+    if (Peek() == "vmap") {
+      ++i_;
+      std::string_view map = Next();
+      if (map.size() < 2 || !map.starts_with('@')) return false;
+      out_.push_back(Meta(key));
+      NftExpr lookup = Make(Kind::kLookup, 0, 0, 0, {}, {}, std::string(map.substr(1)));
+      lookup.verdict_map = true;
+      out_.push_back(std::move(lookup));
+      done_ = true;  // the map's verdict ends the rule
+      return true;
+    }
+    const bool neg = Negation();
+    std::string_view q = Next();
+    if (q.size() < 3 || !q.starts_with('"') || !q.ends_with('"')) return false;
+    std::string_view name = q.substr(1, q.size() - 2);
+    const bool wildcard = name.ends_with('*');
+    if (wildcard) name.remove_suffix(1);
+    if (name.empty() || name.size() >= kIfNameSize ||
+        name.find_first_of("\\\"*") != std::string_view::npos) {
+      return false;
+    }
+    Bytes d(name.begin(), name.end());
+    if (!wildcard) d.resize(kIfNameSize, 0);
+    out_.push_back(Meta(key));
+    out_.push_back(Cmp(neg ? NFT_CMP_NEQ : NFT_CMP_EQ, d));
+    return true;
   }
 
   // ether saddr [!=] MAC
@@ -348,7 +422,7 @@ class Compiler {
     std::optional<uint64_t> rate = Number(v.substr(0, v.size() - 7));
     if (!rate || *rate == 0 || *rate > UINT32_MAX) return false;
     out_.push_back(
-        NftExpr{Kind::kLimit, static_cast<uint32_t>(*rate), /*burst=*/5, 0, {}, {}, {}, false});
+        Make(Kind::kLimit, static_cast<uint32_t>(*rate), /*burst=*/5, 0, {}, {}, {}, false));
     return true;
   }
 
@@ -360,7 +434,7 @@ class Compiler {
     if (Next() != "level" || Next() != "notice") return false;
     const std::string prefix(p.substr(1, p.size() - 2));
     if (prefix.find('\\') != std::string::npos) return false;
-    out_.push_back(NftExpr{Kind::kLog, /*level=*/5, 0, 0, {}, {}, prefix, false});
+    out_.push_back(Make(Kind::kLog, /*level=*/5, 0, 0, {}, {}, prefix, false));
     return true;
   }
 
@@ -380,8 +454,7 @@ class Compiler {
     } else {
       return false;
     }
-    out_.push_back(
-        NftExpr{Kind::kVerdict, static_cast<uint32_t>(code), 0, 0, {}, {}, chain, false});
+    out_.push_back(Make(Kind::kVerdict, static_cast<uint32_t>(code), 0, 0, {}, {}, chain, false));
     done_ = true;  // nothing may follow a verdict
     return true;
   }
@@ -451,10 +524,9 @@ std::string Words(const Bytes& d) {
 }
 
 std::string Describe(const NftExpr& e) {
-  static const std::map<uint32_t, const char*> kMeta = {{NFT_META_NFPROTO, "nfproto"},
-                                                        {NFT_META_L4PROTO, "l4proto"},
-                                                        {NFT_META_MARK, "mark"},
-                                                        {NFT_META_IIFTYPE, "iiftype"}};
+  static const std::map<uint32_t, const char*> kMeta = {
+      {NFT_META_NFPROTO, "nfproto"}, {NFT_META_L4PROTO, "l4proto"}, {NFT_META_MARK, "mark"},
+      {NFT_META_IIFTYPE, "iiftype"}, {NFT_META_IIFNAME, "iifname"}, {NFT_META_OIFNAME, "oifname"}};
   static const char* const kCmpOps[] = {"eq", "neq", "lt", "lte", "gt", "gte"};
   static const char* const kBases[] = {"link", "network", "transport"};
   switch (e.kind) {
@@ -475,7 +547,8 @@ std::string Describe(const NftExpr& e) {
       return fmt::format("[ range {} reg 1 {} {} ]", e.key == NFT_RANGE_NEQ ? "neq" : "eq",
                          Words(e.data), Words(e.data2));
     case Kind::kLookup:
-      return fmt::format("[ lookup reg 1 set {}{} ]", e.name, e.invert ? " 0x1" : "");
+      return fmt::format("[ lookup reg 1 set {}{}{} ]", e.name.empty() ? "__set%d" : e.name,
+                         e.verdict_map ? " dreg 0" : "", e.invert ? " 0x1" : "");
     case Kind::kVerdict: {
       const auto code = static_cast<int32_t>(e.key);
       if (code == NFT_JUMP || code == NFT_GOTO) {

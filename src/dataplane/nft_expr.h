@@ -5,8 +5,9 @@
 // Only the statement forms the renderer emits are compiled, into exactly
 // the expressions nft 1.0.6 generates for them (the same dependencies, the
 // same merged transport-header loads; checked byte for byte against nft in
-// direct_netns_test.cc). Anything else (anonymous sets, interface names,
-// maps) is left to libnftables: CompileRule returns nullopt.
+// direct_netns_test.cc). Anything else (anonymous sets with ranges or
+// addresses, other statements) is left to libnftables: CompileRule returns
+// nullopt.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,8 @@ struct NftExpr {
     kCmp,       // op (NFT_CMP_*), reg 1 against data
     kBitwise,   // reg 1 = (reg 1 & data) ^ data2, len bytes
     kRange,     // op (NFT_RANGE_*), reg 1 in [data, data2]
-    kLookup,    // reg 1 in set `name` (invert: not in)
+    kLookup,    // reg 1 in set `name` (invert: not in; verdict_map: its verdict), or
+                // in the anonymous set of `set_elements` (keys of `key_type`)
     kVerdict,   // code (NF_ACCEPT, NF_DROP, NFT_JUMP, ...), chain `name`
     kNotrack,
     kLimit,  // rate per second, burst (packets)
@@ -40,6 +42,9 @@ struct NftExpr {
   std::vector<uint8_t> data, data2;
   std::string name;
   bool invert = false;
+  bool verdict_map = false;  // lookup: the map's verdict is the rule's (vmap)
+  uint32_t key_type = 0;     // lookup in an anonymous set: nft's datatype id of the keys
+  std::vector<std::vector<uint8_t>> set_elements;  // lookup in an anonymous set: its keys
   friend bool operator==(const NftExpr&, const NftExpr&) = default;
 };
 

@@ -146,6 +146,32 @@ TEST(NftExprTest, CompilesTheRendererFormsAsNftDoes) {
        "[ notrack ]\n"
        "[ immediate reg 0 accept ]\n"},
       {"goto d", "[ immediate reg 0 goto -> d ]\n"},
+      // Anonymous sets of single values; interface names and verdict maps.
+      {"meta l4proto tcp tcp dport { 80, 443 } accept",
+       "[ meta load l4proto => reg 1 ]\n"
+       "[ cmp eq reg 1 0x00000006 ]\n"
+       "[ payload load 2b @ transport header + 2 => reg 1 ]\n"
+       "[ lookup reg 1 set __set%d ]\n"
+       "[ immediate reg 0 accept ]\n"},
+      {"icmpv6 type { 130, 131, 132, 133, 135, 136 } accept",
+       "[ meta load nfproto => reg 1 ]\n"
+       "[ cmp eq reg 1 0x0000000a ]\n"
+       "[ meta load l4proto => reg 1 ]\n"
+       "[ cmp eq reg 1 0x0000003a ]\n"
+       "[ payload load 1b @ transport header + 0 => reg 1 ]\n"
+       "[ lookup reg 1 set __set%d ]\n"
+       "[ immediate reg 0 accept ]\n"},
+      {"iifname \"cali*\" accept",
+       "[ meta load iifname => reg 1 ]\n"
+       "[ cmp eq reg 1 0x696c6163 ]\n"
+       "[ immediate reg 0 accept ]\n"},
+      {"oifname \"eth0\" accept",
+       "[ meta load oifname => reg 1 ]\n"
+       "[ cmp eq reg 1 0x30687465 0x00000000 0x00000000 0x00000000 ]\n"
+       "[ immediate reg 0 accept ]\n"},
+      {"iifname vmap @m",
+       "[ meta load iifname => reg 1 ]\n"
+       "[ lookup reg 1 set m dreg 0 ]\n"},
       {"limit rate 10/second log prefix \"x: \" level notice",
        "[ limit rate 10/second burst 5 type packets flags 0x0 ]\n"
        "[ log prefix x:  level 5 ]\n"},
@@ -155,18 +181,20 @@ TEST(NftExprTest, CompilesTheRendererFormsAsNftDoes) {
 
 TEST(NftExprTest, LeavesOtherFormsToLibnftables) {
   for (const char* rule : {
-           "tcp dport { 80, 443 } accept",     // anonymous set
-           "iifname \"eth0\" accept",          // interface names
-           "iifname vmap @cali-fh-map",        // maps
-           "accept drop",                      // nothing after a verdict
-           "ip saddr 10.0.0.0/33",             // bad prefix
-           "ip saddr 300.0.0.1",               // bad address
-           "tcp dport 70000",                  // port out of range
-           "tcp dport 20-10",                  // empty range
-           "meta l4proto frob",                // unknown protocol
-           "ct state bogus accept",            // unknown state
-           "log prefix \"unterminated level",  // bad quoting
-           "counter accept",                   // not (yet) a form we emit
+           "tcp dport { 80, 1000-2000 } accept",  // a range in a set
+           "ip saddr { 10.0.0.1, 10.0.0.2 }",     // an address set
+           "tcp dport { 80 } accept",             // nft makes this a value
+           "iifname \"\" accept",                 // no name
+           "iifname vmap @m accept",              // nothing after a map's verdict
+           "accept drop",                         // nothing after a verdict
+           "ip saddr 10.0.0.0/33",                // bad prefix
+           "ip saddr 300.0.0.1",                  // bad address
+           "tcp dport 70000",                     // port out of range
+           "tcp dport 20-10",                     // empty range
+           "meta l4proto frob",                   // unknown protocol
+           "ct state bogus accept",               // unknown state
+           "log prefix \"unterminated level",     // bad quoting
+           "counter accept",                      // not (yet) a form we emit
            "",
        }) {
     EXPECT_FALSE(CompileRule(rule)) << rule;
