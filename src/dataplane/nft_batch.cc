@@ -68,7 +68,9 @@ class Writer {
   void Advance(uint32_t len) {
     if (last_seq_ == seq_) last_nlh_ = used_;
     used_ += MNL_ALIGN(len);
-    if (bytes_.size() - used_ < kRoom) bytes_.resize(bytes_.size() * 2 + kRoom);
+    // Only the room in use is zeroed (and so resident); the vector's own
+    // growth keeps the appends amortised O(1).
+    if (bytes_.size() - used_ < kRoom) bytes_.resize(used_ + kRoom);
   }
 
   uint32_t& seq_;

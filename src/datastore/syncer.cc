@@ -2,6 +2,7 @@
 // the start on any gap, broken stream or Ready going away. Runs on its own
 // thread; the only state shared with other threads is the stop flag (atomic)
 // and the condition variable Stop() signals.
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -29,7 +30,9 @@ struct Syncer::Impl {
   void Run();
   bool WaitForReady();
   bool OnEvents(std::vector<WatchEvent> events);
-  void EmitSnapshot(const Snapshot& snap);
+  // Emits what changed since the last snapshot (everything, the first
+  // time); takes the snapshot's keys (its kvs are left empty).
+  void EmitSnapshot(Snapshot& snap);
   void SetStatus(SyncStatus s);
   void Sleep(std::chrono::milliseconds d);
   void LogError(const std::string& kind, const std::string& message);
@@ -111,16 +114,36 @@ bool Syncer::Impl::WaitForReady() {
   return false;
 }
 
-void Syncer::Impl::EmitSnapshot(const Snapshot& snap) {
-  std::vector<KeyValue> before;
-  before.reserve(emitted.size());
-  for (const auto& [k, v] : emitted) before.push_back({k, v});
+void Syncer::Impl::EmitSnapshot(Snapshot& snap) {
+  // Moved, not copied: at Felix's scale the snapshot is tens of MB, and the
+  // consumer's copy (updates) and ours (emitted) are all that must exist.
   std::vector<KeyValue> after;
   after.reserve(snap.kvs.size());
-  for (const KeyValue& kv : snap.kvs) {
-    if (Under(kv.key)) after.push_back(kv);
+  for (KeyValue& kv : snap.kvs) {
+    if (Under(kv.key)) after.push_back(std::move(kv));
   }
-  std::vector<KeyUpdate> updates = DiffSnapshot(before, after);
+  std::vector<KeyValue>().swap(snap.kvs);
+  std::vector<KeyUpdate> updates;
+  if (emitted.empty()) {
+    // Everything is new: the diff against nothing, in key order, the last
+    // value of a repeated key winning, without the diff's key maps.
+    std::stable_sort(after.begin(), after.end(),
+                     [](const KeyValue& a, const KeyValue& b) { return a.key < b.key; });
+    size_t kept = 0;
+    for (size_t i = 0; i < after.size(); ++i) {
+      if (i + 1 < after.size() && after[i + 1].key == after[i].key) continue;
+      if (kept != i) after[kept] = std::move(after[i]);
+      ++kept;
+    }
+    after.resize(kept);
+    updates.reserve(after.size());
+    for (const KeyValue& kv : after) updates.push_back({kv.key, kv.value});
+  } else {
+    std::vector<KeyValue> before;
+    before.reserve(emitted.size());
+    for (const auto& [k, v] : emitted) before.push_back({k, v});
+    updates = DiffSnapshot(before, after);
+  }
   emitted.clear();
   for (KeyValue& kv : after) emitted.emplace(std::move(kv.key), std::move(kv.value));
   FLOG_INFO(kLog, "Snapshot of {} at index {}: {} keys, {} changes", options.prefix, snap.index,
