@@ -273,7 +273,7 @@ class Compiler {
     const size_t slash = v.find('/');
     if (slash != std::string_view::npos) {
       std::optional<uint64_t> p = Number(v.substr(slash + 1));
-      if (!p || *p > size * 8 || v.substr(slash + 1).starts_with("0x")) return false;
+      if (!p || *p > uint64_t{size} * 8 || v.substr(slash + 1).starts_with("0x")) return false;
       prefix = static_cast<uint32_t>(*p);
     }
     Bytes addr(16);
@@ -421,8 +421,8 @@ class Compiler {
     if (!v.ends_with("/second")) return false;
     std::optional<uint64_t> rate = Number(v.substr(0, v.size() - 7));
     if (!rate || *rate == 0 || *rate > UINT32_MAX) return false;
-    out_.push_back(
-        Make(Kind::kLimit, static_cast<uint32_t>(*rate), /*burst=*/5, 0, {}, {}, {}, false));
+    out_.push_back(Make(Kind::kLimit, static_cast<uint32_t>(*rate), /*offset=*/5, 0, {}, {}, {},
+                        false));  // burst 5: nft's default
     return true;
   }
 
@@ -434,7 +434,7 @@ class Compiler {
     if (Next() != "level" || Next() != "notice") return false;
     const std::string prefix(p.substr(1, p.size() - 2));
     if (prefix.find('\\') != std::string::npos) return false;
-    out_.push_back(Make(Kind::kLog, /*level=*/5, 0, 0, {}, {}, prefix, false));
+    out_.push_back(Make(Kind::kLog, /*key=*/5, 0, 0, {}, {}, prefix, false));  // level 5: notice
     return true;
   }
 
