@@ -148,9 +148,10 @@ std::optional<DirectChange> DirectChanges(const rules::Table& programmed,
                                           const rules::TableDelta& delta);
 
 // True when the whole of `t` can be programmed as our own batch: every rule
-// compiles, every set is a plain IP set or an `ifname : verdict` map, every
-// base chain a filter chain on a known hook. Otherwise the first program
-// goes through libnftables (FullReplaceScript).
+// compiles, every named set is a plain IP set or an `ifname : verdict` map
+// (named interval sets stay with libnftables), every base chain a filter
+// chain on a known hook. Otherwise the first program goes through
+// libnftables (FullReplaceScript).
 bool FullProgramIsDirect(const rules::Table& t);
 
 // The objects that differ between the shape `desired` should have and

@@ -212,7 +212,8 @@ Status ElementMessages(Writer& w, const std::string& set, int family,
 void AnonymousSet(Writer& w, const NftExpr& e, uint32_t id) {
   const auto key_len = static_cast<uint32_t>(e.set_elements.front().size());
   Owned<nftnl_set, nftnl_set_free> s{SetObject(kAnonymous)};
-  nftnl_set_set_u32(s.p, NFTNL_SET_FLAGS, NFT_SET_ANONYMOUS | NFT_SET_CONSTANT);
+  nftnl_set_set_u32(s.p, NFTNL_SET_FLAGS,
+                    NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | (e.interval ? NFT_SET_INTERVAL : 0));
   nftnl_set_set_u32(s.p, NFTNL_SET_KEY_TYPE, e.key_type);
   nftnl_set_set_u32(s.p, NFTNL_SET_KEY_LEN, key_len);
   nftnl_set_set_u32(s.p, NFTNL_SET_ID, id);
@@ -220,9 +221,20 @@ void AnonymousSet(Writer& w, const NftExpr& e, uint32_t id) {
   nlmsghdr* nlh = w.Begin(NFT_MSG_NEWSET, NLM_F_CREATE);
   nftnl_set_nlmsg_build_payload(nlh, s.p);
   w.Done(nlh);
-  for (const auto& key : e.set_elements) {
+  for (size_t k = 0; k < e.set_elements.size(); ++k) {
     nftnl_set_elem* el = nftnl_set_elem_alloc();
-    nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key.data(), key_len);
+    nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, e.set_elements[k].data(), key_len);
+    const uint8_t flags = e.interval ? e.set_element_flags[k] : 0;
+    if (flags & NftExpr::kElementEnd) {
+      nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+    }
+    if (flags & NftExpr::kElementOpen) {
+      // A range up to the top has no end element; nft records it here.
+      Owned<nftnl_udata_buf, nftnl_udata_buf_free> ud{nftnl_udata_buf_alloc(16)};
+      nftnl_udata_put_u32(ud.p, NFTNL_UDATA_SET_ELEM_FLAGS, NFTNL_SET_ELEM_F_INTERVAL_OPEN);
+      nftnl_set_elem_set(el, NFTNL_SET_ELEM_USERDATA, nftnl_udata_buf_data(ud.p),
+                         nftnl_udata_buf_len(ud.p));
+    }
     nftnl_set_elem_add(s.p, el);
   }
   nlh = w.Begin(NFT_MSG_NEWSETELEM, NLM_F_CREATE);

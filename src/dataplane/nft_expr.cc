@@ -21,6 +21,7 @@
 #include <charconv>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -32,6 +33,8 @@ using Bytes = std::vector<uint8_t>;
 
 constexpr size_t kIfNameSize = 16;  // IFNAMSIZ: exact names are compared NUL-padded
 // nft's datatype ids (nftables' enum datatypes) of anonymous set keys.
+constexpr uint32_t kTypeIpv4Addr = 7;
+constexpr uint32_t kTypeIpv6Addr = 8;
 constexpr uint32_t kTypeInetService = 13;
 constexpr uint32_t kTypeIcmpType = 14;
 constexpr uint32_t kTypeIcmp6Type = 29;
@@ -72,6 +75,36 @@ std::optional<uint64_t> Number(std::string_view t) {
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v, base);
   if (ec != std::errc() || p != t.data() + t.size() || t.empty()) return std::nullopt;
   return v;
+}
+
+// Set keys up to 16 bytes (IPv6 addresses) as numbers, for sorting ranges.
+using U128 = unsigned __int128;
+
+Bytes BigEndianBytes(U128 v, size_t len) {
+  Bytes b(len);
+  for (size_t i = 0; i < len; ++i) b[len - 1 - i] = static_cast<uint8_t>(v >> (8 * i));
+  return b;
+}
+
+// ADDR or ADDR/LEN of `family` as the inclusive range of addresses it holds.
+std::optional<std::pair<U128, U128>> AddressRange(std::string_view v, int family) {
+  const uint32_t bits = family == 4 ? 32 : 128;
+  uint32_t prefix = bits;
+  const size_t slash = v.find('/');
+  if (slash != std::string_view::npos) {
+    std::optional<uint64_t> p = Number(v.substr(slash + 1));
+    if (!p || *p > bits || v.substr(slash + 1).starts_with("0x")) return std::nullopt;
+    prefix = static_cast<uint32_t>(*p);
+  }
+  unsigned char addr[16] = {};
+  const std::string text(v.substr(0, slash));
+  if (inet_pton(family == 4 ? AF_INET : AF_INET6, text.c_str(), addr) != 1) return std::nullopt;
+  U128 a = 0;
+  for (uint32_t i = 0; i < bits / 8; ++i) a = (a << 8) | addr[i];
+  // (a shift by 128 is undefined: /0 is all `bits` ones)
+  const U128 all = bits == 128 ? ~U128{0} : (U128{1} << bits) - 1;
+  const U128 host = prefix == 0 ? all : (U128{1} << (bits - prefix)) - 1;
+  return std::pair<U128, U128>{a & ~host, a | host};
 }
 
 Bytes HostU32(uint32_t v) {
@@ -263,6 +296,19 @@ class Compiler {
     const uint32_t offset =
         family == 4 ? (field == "saddr" ? 12 : 16) : (field == "saddr" ? 8 : 24);
     NeedNfproto(family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6);
+    if (v == "{") {
+      std::vector<std::pair<U128, U128>> items;
+      bool ranges = false;
+      for (std::string_view item = Next(); item != "}"; item = Next()) {
+        if (item.ends_with(',')) item.remove_suffix(1);
+        std::optional<std::pair<U128, U128>> r = AddressRange(item, family);
+        if (!r) return false;  // (an empty item is also the end of the text)
+        ranges = ranges || r->first != r->second;
+        items.push_back(*r);
+      }
+      out_.push_back(Payload(NFT_PAYLOAD_NETWORK_HEADER, offset, size));
+      return AnonymousSet(items, ranges, size, family == 4 ? kTypeIpv4Addr : kTypeIpv6Addr, neg);
+    }
     if (v.starts_with("@")) {
       if (v.size() < 2) return false;
       out_.push_back(Payload(NFT_PAYLOAD_NETWORK_HEADER, offset, size));
@@ -296,27 +342,79 @@ class Compiler {
     return true;
   }
 
-  // A value, range or anonymous set `{ a, b, ... }` of single values of a
-  // transport-header field of `len` bytes at `offset` (set keys of nft's
-  // datatype `key_type`).
+  // The lookup in the anonymous set of `items` (inclusive ranges of keys of
+  // `len` bytes), as nft builds it: single values only make a plain set in
+  // the given order; any range an interval set of the sorted, merged
+  // (overlapping or adjacent) ranges. False for what nft would not make a
+  // set of (fewer than two items) or would reduce (a repeated value).
+  bool AnonymousSet(const std::vector<std::pair<U128, U128>>& items, bool ranges, uint32_t len,
+                    uint32_t key_type, bool neg) {
+    if (items.size() < 2) return false;
+    NftExpr lookup = Make(Kind::kLookup, 0, 0, 0, {}, {}, {}, neg);
+    lookup.key_type = key_type;
+    if (!ranges) {
+      std::set<U128> seen;
+      for (const auto& [lo, hi] : items) {
+        if (!seen.insert(lo).second) return false;
+        lookup.set_elements.push_back(BigEndianBytes(lo, len));
+      }
+      out_.push_back(std::move(lookup));
+      return true;
+    }
+    std::vector<std::pair<U128, U128>> merged(items);
+    std::sort(merged.begin(), merged.end());
+    size_t n = 0;
+    for (size_t k = 1; k < merged.size(); ++k) {
+      if (merged[k].first <= merged[n].second || merged[k].first == merged[n].second + 1) {
+        merged[n].second = std::max(merged[n].second, merged[k].second);
+      } else {
+        merged[++n] = merged[k];
+      }
+    }
+    merged.resize(n + 1);
+    const U128 top = len == 16 ? ~U128{0} : (U128{1} << (8 * len)) - 1;
+    lookup.interval = true;
+    auto element = [&](U128 key, uint8_t flags) {
+      lookup.set_elements.push_back(BigEndianBytes(key, len));
+      lookup.set_element_flags.push_back(flags);
+    };
+    if (merged.front().first != 0) element(0, NftExpr::kElementEnd);
+    for (const auto& [lo, hi] : merged) {
+      if (hi == top) {
+        element(lo, NftExpr::kElementOpen);
+      } else {
+        element(lo, 0);
+        element(hi + 1, NftExpr::kElementEnd);
+      }
+    }
+    out_.push_back(std::move(lookup));
+    return true;
+  }
+
+  // A value, range or anonymous set `{ a, b-c, ... }` of a transport-header
+  // field of `len` bytes at `offset` (set keys of nft's datatype `key_type`).
   bool FieldValue(uint32_t offset, uint32_t len, uint32_t key_type) {
     const bool neg = Negation();
     std::string_view v = Next();
     const uint64_t max = len == 1 ? 0xff : 0xffff;
     if (v == "{") {
-      NftExpr lookup = Make(Kind::kLookup, 0, 0, 0, {}, {}, {}, neg);
-      lookup.key_type = key_type;
+      std::vector<std::pair<U128, U128>> items;
+      bool ranges = false;
       for (std::string_view item = Next(); item != "}"; item = Next()) {
         if (item.ends_with(',')) item.remove_suffix(1);
-        std::optional<uint64_t> n = Number(item);
-        if (!n || *n > max || item.starts_with("0x")) return false;  // also the end of the text
-        lookup.set_elements.push_back(BigEndian(static_cast<uint32_t>(*n), len));
+        const size_t dash = item.find('-');
+        std::optional<uint64_t> lo = Number(item.substr(0, dash));
+        std::optional<uint64_t> hi =
+            dash == std::string_view::npos ? lo : Number(item.substr(dash + 1));
+        // (an empty item is also the end of the text)
+        if (!lo || !hi || *lo > max || *hi > max || *lo > *hi || item.starts_with("0x")) {
+          return false;
+        }
+        ranges = ranges || dash != std::string_view::npos;
+        items.emplace_back(*lo, *hi);
       }
-      // nft turns a one-element set into a value; we leave that to it.
-      if (lookup.set_elements.size() < 2) return false;
       out_.push_back(Payload(NFT_PAYLOAD_TRANSPORT_HEADER, offset, len));
-      out_.push_back(std::move(lookup));
-      return true;
+      return AnonymousSet(items, ranges, len, key_type, neg);
     }
     const size_t dash = v.find('-');
     std::optional<uint64_t> lo = Number(v.substr(0, dash));

@@ -5,9 +5,8 @@
 // Only the statement forms the renderer emits are compiled, into exactly
 // the expressions nft 1.0.6 generates for them (the same dependencies, the
 // same merged transport-header loads; checked byte for byte against nft in
-// direct_netns_test.cc). Anything else (anonymous sets with ranges or
-// addresses, other statements) is left to libnftables: CompileRule returns
-// nullopt.
+// direct_netns_test.cc). Anything else (a list repeating a value, other
+// statements) is left to libnftables: CompileRule returns nullopt.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +44,12 @@ struct NftExpr {
   bool verdict_map = false;  // lookup: the map's verdict is the rule's (vmap)
   uint32_t key_type = 0;     // lookup in an anonymous set: nft's datatype id of the keys
   std::vector<std::vector<uint8_t>> set_elements;  // lookup in an anonymous set: its keys
+  // An interval set: each element's kElementEnd / kElementOpen bits (as
+  // nft sends them: a leading end at 0, start and end+1 of each merged
+  // range, a range up to the top marked open instead of ended).
+  bool interval = false;
+  std::vector<uint8_t> set_element_flags;
+  static constexpr uint8_t kElementEnd = 1, kElementOpen = 2;
   friend bool operator==(const NftExpr&, const NftExpr&) = default;
 };
 

@@ -4,6 +4,7 @@
 // direct_netns_test.cc.
 #include "dataplane/nft_expr.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace felix::dataplane {
@@ -181,8 +182,8 @@ TEST(NftExprTest, CompilesTheRendererFormsAsNftDoes) {
 
 TEST(NftExprTest, LeavesOtherFormsToLibnftables) {
   for (const char* rule : {
-           "tcp dport { 80, 1000-2000 } accept",  // a range in a set
-           "ip saddr { 10.0.0.1, 10.0.0.2 }",     // an address set
+           "tcp dport { 80, 80 } accept",         // nft would drop the repeat
+           "ip saddr { 10.0.0.1/33, 10.0.0.2 }",  // a bad prefix in a set
            "tcp dport { 80 } accept",             // nft makes this a value
            "iifname \"\" accept",                 // no name
            "iifname vmap @m accept",              // nothing after a map's verdict
@@ -199,6 +200,45 @@ TEST(NftExprTest, LeavesOtherFormsToLibnftables) {
        }) {
     EXPECT_FALSE(CompileRule(rule)) << rule;
   }
+}
+
+// The anonymous set of a lookup: its keys (hex) and per-key flags
+// ("e" end, "o" open), as nft 1.0.6's `--debug=netlink` lists them.
+std::string SetOf(const std::string& rule) {
+  auto exprs = CompileRule(rule);
+  if (!exprs) return "(not compiled)";
+  for (const auto& e : *exprs) {
+    if (e.kind != NftExpr::Kind::kLookup || e.name.empty() == false) continue;
+    std::string out = e.interval ? "interval:" : "plain:";
+    for (size_t k = 0; k < e.set_elements.size(); ++k) {
+      out += " ";
+      for (uint8_t b : e.set_elements[k]) out += fmt::format("{:02x}", b);
+      const uint8_t f = e.interval ? e.set_element_flags[k] : 0;
+      if (f & NftExpr::kElementEnd) out += "e";
+      if (f & NftExpr::kElementOpen) out += "o";
+    }
+    return out;
+  }
+  return "(no anonymous set)";
+}
+
+TEST(NftExprTest, AnonymousSetsAreTheElementsNftSends) {
+  EXPECT_EQ(SetOf("meta l4proto tcp tcp dport { 80, 443 } accept"), "plain: 0050 01bb");
+  // Ranges: a leading end at 0, merged adjacent ranges (80, 81), the
+  // range up to 65535 open.
+  EXPECT_EQ(SetOf("meta l4proto tcp tcp dport { 80, 81, 1000-2000, 65000-65535 } accept"),
+            "interval: 0000e 0050 0052e 03e8 07d1e fde8o");
+  EXPECT_EQ(SetOf("meta nfproto ipv4 ip saddr { 10.0.0.0/8, 1.2.3.4 } accept"),
+            "interval: 00000000e 01020304 01020305e 0a000000 0b000000e");
+  EXPECT_EQ(SetOf("meta nfproto ipv4 ip saddr { 10.0.0.0/8, 10.0.0.0/8 } accept"),
+            "interval: 00000000e 0a000000 0b000000e");
+  EXPECT_EQ(SetOf("meta nfproto ipv4 ip saddr != { 0.0.0.0/0, 1.2.3.4 } accept"),
+            "interval: 00000000o");
+  EXPECT_EQ(SetOf("meta nfproto ipv6 ip6 saddr != { ::/0, fd00::/13 } accept"),
+            "interval: 00000000000000000000000000000000o");
+  EXPECT_EQ(SetOf("meta nfproto ipv6 ip6 saddr { fd00::1, fd00::/64 } accept"),
+            "interval: 00000000000000000000000000000000e fd000000000000000000000000000000 "
+            "fd000000000000010000000000000000e");
 }
 
 }  // namespace

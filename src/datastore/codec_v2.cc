@@ -38,22 +38,113 @@ Result<json> ParseObject(long status, std::string_view body) {
   return j;
 }
 
-void CollectLeaves(const json& node, std::vector<KeyValue>& out) {
-  if (!node.is_object()) return;
-  if (node.value("dir", false)) {
-    auto it = node.find("nodes");
-    if (it == node.end() || !it->is_array()) return;
-    for (const json& child : *it) CollectLeaves(child, out);
-    return;
+// A recursive GET's reply parsed as it is read (SAX), straight into the
+// leaves' keys and values: at Felix's scale the reply is tens of MB, and a
+// document tree of it would be several times that. Node objects are the
+// top-level "node" and the members of their "nodes" arrays; a node that is
+// not `"dir": true` is a leaf. The top level's error fields are kept.
+class V2SnapshotSax : public nlohmann::json_sax<json> {
+ public:
+  std::vector<KeyValue> leaves;
+  std::optional<int64_t> error_code;  // when an integer
+  bool has_error_code = false;
+  std::string message, cause;
+  bool has_node = false;
+  bool top_is_object = false;
+
+  bool null() override { return Scalar(); }
+  bool boolean(bool v) override {
+    if (Field() == "dir" && InNode()) frames_.back().dir = v;
+    return Scalar();
   }
-  out.push_back({StrField(node, "key"), StrField(node, "value")});
-}
+  bool number_integer(number_integer_t v) override {
+    if (Field() == "errorCode" && AtTop()) error_code = v;
+    return Scalar();
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    if (Field() == "errorCode" && AtTop() && v <= INT64_MAX) error_code = static_cast<int64_t>(v);
+    return Scalar();
+  }
+  bool number_float(number_float_t, const string_t&) override { return Scalar(); }
+  bool string(string_t& v) override {
+    const std::string& f = Field();
+    if (InNode() && f == "key") frames_.back().key = std::move(v);
+    if (InNode() && f == "value") frames_.back().value = std::move(v);
+    if (AtTop() && f == "message") message = std::move(v);
+    if (AtTop() && f == "cause") cause = std::move(v);
+    return Scalar();
+  }
+  bool binary(binary_t&) override { return Scalar(); }
+  bool start_object(std::size_t) override {
+    Kind kind = Kind::kOther;
+    if (frames_.empty()) {
+      kind = Kind::kTop;
+      top_is_object = true;
+    } else if (frames_.back().kind == Kind::kTop && Field() == "node") {
+      kind = Kind::kNode;
+      has_node = true;
+    } else if (frames_.back().kind == Kind::kNodes) {
+      kind = Kind::kNode;
+    }
+    frames_.emplace_back(kind);
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (AtTop() && k == "errorCode") has_error_code = true;
+    frames_.back().field = std::move(k);
+    return true;
+  }
+  bool end_object() override {
+    Frame f = std::move(frames_.back());
+    frames_.pop_back();
+    if (f.kind == Kind::kNode && !f.dir) leaves.push_back({std::move(f.key), std::move(f.value)});
+    return Scalar();
+  }
+  bool start_array(std::size_t) override {
+    const bool nodes = InNode() && Field() == "nodes";
+    frames_.emplace_back(nodes ? Kind::kNodes : Kind::kOther);
+    return true;
+  }
+  bool end_array() override {
+    frames_.pop_back();
+    return Scalar();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  enum class Kind { kTop, kNode, kNodes, kOther };
+  struct Frame {
+    explicit Frame(Kind k) : kind(k) {}
+    Kind kind;
+    std::string field;  // the member being read (objects)
+    std::string key, value;
+    bool dir = false;
+  };
+  // A value ended: the object's current member is done.
+  bool Scalar() {
+    if (!frames_.empty()) frames_.back().field.clear();
+    return true;
+  }
+  const std::string& Field() const {
+    static const std::string kNone;
+    return frames_.empty() ? kNone : frames_.back().field;
+  }
+  bool InNode() const { return !frames_.empty() && frames_.back().kind == Kind::kNode; }
+  bool AtTop() const { return !frames_.empty() && frames_.back().kind == Kind::kTop; }
+
+  std::vector<Frame> frames_;
+};
 
 }  // namespace
 
 Result<Snapshot> ParseV2Snapshot(long status, std::string_view body, std::string_view etcd_index) {
-  auto j = ParseObject(status, body);
-  if (!j.ok()) return j.status();
+  V2SnapshotSax sax;
+  if (!json::sax_parse(body, &sax) || !sax.top_is_object) {
+    return Status::Unavailable(
+        fmt::format("bad reply from etcd (HTTP {}): {}", status, body.substr(0, 200)));
+  }
   Snapshot snap;
   int64_t index = 0;
   if (etcd_index.empty() || etcd_index.find_first_not_of("0123456789") != std::string_view::npos ||
@@ -63,13 +154,16 @@ Result<Snapshot> ParseV2Snapshot(long status, std::string_view body, std::string
   }
   index = std::stoll(std::string(etcd_index));
   snap.index = index;
-  if (IntField(*j, "errorCode") == 100) return snap;  // directory does not exist yet
-  if (j->contains("errorCode")) return Status::Unavailable(ErrorText(*j));
-  auto node = j->find("node");
-  if (status != 200 || node == j->end()) {
+  if (sax.error_code == 100) return snap;  // directory does not exist yet
+  if (sax.has_error_code) {
+    return Status::Unavailable(fmt::format("etcd error {}: {}{}", sax.error_code.value_or(0),
+                                           sax.message,
+                                           sax.cause.empty() ? "" : " (" + sax.cause + ")"));
+  }
+  if (status != 200 || !sax.has_node) {
     return Status::Unavailable(fmt::format("unexpected etcd reply (HTTP {})", status));
   }
-  CollectLeaves(*node, snap.kvs);
+  snap.kvs = std::move(sax.leaves);
   return snap;
 }
 
