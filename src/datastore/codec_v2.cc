@@ -68,10 +68,15 @@ class V2SnapshotSax : public nlohmann::json_sax<json> {
   bool number_float(number_float_t, const string_t&) override { return Scalar(); }
   bool string(string_t& v) override {
     const std::string& f = Field();
-    if (InNode() && f == "key") frames_.back().key = std::move(v);
-    if (InNode() && f == "value") frames_.back().value = std::move(v);
-    if (AtTop() && f == "message") message = std::move(v);
-    if (AtTop() && f == "cause") cause = std::move(v);
+    if (InNode() && f == "key") {
+      frames_.back().key = std::move(v);
+    } else if (InNode() && f == "value") {
+      frames_.back().value = std::move(v);
+    } else if (AtTop() && f == "message") {
+      message = std::move(v);
+    } else if (AtTop() && f == "cause") {
+      cause = std::move(v);
+    }
     return Scalar();
   }
   bool binary(binary_t&) override { return Scalar(); }
