@@ -117,6 +117,13 @@ void Logger::Log(Severity s, int line, std::string_view message) const {
   r.tid = ThisThreadTid();
   r.logger = name_;
   r.line = line;
+  // One record, one line, whatever the message carries (a value written to
+  // etcd with a newline must not forge a record of its own).
+  std::string escaped;
+  if (HasControl(message)) {
+    escaped = EscapeControl(message);
+    message = escaped;
+  }
   r.message = message;
   router.Dispatch(r);
 }

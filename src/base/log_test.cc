@@ -108,6 +108,23 @@ TEST_F(LogTest, EachSinkHasItsOwnThreshold) {
   EXPECT_EQ(debug_lines.size(), 2u);
 }
 
+TEST_F(LogTest, ARecordIsOneLineWhateverItsMessageHolds) {
+  std::vector<std::string> lines;
+  LogRouter::Get().SetSink(LogRouter::Slot::kExtra, std::make_unique<RecordingSink>(&lines),
+                           Severity::kDebug);
+  const Logger log("calico.felix.test");
+  // As a value from etcd could: a forged second record after a newline.
+  const std::string value =
+      "x\n2026-12-01 00:00:00,000 [ERROR][1/1] calico.felix.felix 1: forged\r\x01\x7f é";
+  FLOG_WARNING(log, "Rejected {}", value);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].find('\n'), std::string::npos);
+  EXPECT_TRUE(
+      lines[0].ends_with("Rejected x\\n2026-12-01 00:00:00,000 [ERROR][1/1] calico.felix.felix 1: "
+                         "forged\\r\\x01\\x7f é"))
+      << lines[0];
+}
+
 TEST_F(LogTest, NothingEnabledWithoutSinks) {
   EXPECT_FALSE(LogRouter::Get().Enabled(Severity::kCritical));
 }

@@ -22,6 +22,12 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 // 0x20-0x7e as \xNN. Used where Felix 1.x logged repr(value).
 std::string PyRepr(std::string_view s);
 
+// `s` with its control characters (bytes below 0x20, and 0x7f) escaped as
+// \n, \r, \t or \xNN; everything else, UTF-8 included, as it is. A log
+// record of untrusted text stays one line.
+std::string EscapeControl(std::string_view s);
+bool HasControl(std::string_view s);
+
 // Parses an integer the way Python's int(s, 0) does for config values:
 // optional sign, decimal, 0x/0o/0b prefixes (and legacy leading-0 octal),
 // surrounding whitespace allowed. Empty on any error or overflow.

@@ -27,6 +27,13 @@ TEST(StringsTest, PyReprMatchesPython2) {
   }
 }
 
+TEST(StringsTest, EscapeControlKeepsTextAndUtf8) {
+  EXPECT_EQ(EscapeControl("plain é {\"a\": 1} \\"), "plain é {\"a\": 1} \\");
+  EXPECT_EQ(EscapeControl("a\nb\rc\td\x1b[31m\x7f"), "a\\nb\\rc\\td\\x1b[31m\\x7f");
+  EXPECT_FALSE(HasControl("plain é"));
+  EXPECT_TRUE(HasControl(std::string("nul\0", 4)));
+}
+
 TEST(StringsTest, ParseIntAutoBase) {
   struct Row {
     const char* in;

@@ -84,10 +84,12 @@ const ParamSpec kTable[] = {
         "If set to true, periodically report cluster version, hostname, size and guid to "
         "projectcalico.org.  Receive version deprecation / security warnings.",
         "true", kAny, Bool<&C::usage_reporting_enabled>, RenderBool<&C::usage_reporting_enabled>),
-    Row("LogFilePath", "Path to log file", "/var/log/calico/felix.log", kAny,
+    // Paths are local-only here (unlike [PY]): root must not append to a
+    // file an etcd writer names.
+    Row("LogFilePath", "Path to log file", "/var/log/calico/felix.log", kBoot,
         OptStr<&C::log_file_path>, RenderOptStr<&C::log_file_path>),
     Row("EtcdDriverLogFilePath", "Path to log file for etcd driver",
-        "/var/log/calico/felix-etcd.log", kAny, OptStr<&C::etcd_driver_log_file_path>,
+        "/var/log/calico/felix-etcd.log", kBoot, OptStr<&C::etcd_driver_log_file_path>,
         RenderOptStr<&C::etcd_driver_log_file_path>),
     Row("LogSeverityFile", "Log severity for logging to file", "INFO", kAny,
         Severity<&C::log_severity_file>, RenderSeverity<&C::log_severity_file>),

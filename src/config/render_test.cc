@@ -28,7 +28,7 @@ TEST(StartOfDayLines, ExactText) {
   in.env["FELIX_FELIXHOSTNAME"] = "my-host";
   in.file_path = "/etc/calico/felix.cfg";
   in.file_text = "[global]\nInterfacePrefix = cali,tap\nFailsafeInboundHostPorts = tcp:22,udp:68\n";
-  in.etcd_host["LogFilePath"] = "none";
+  in.env["FELIX_LOGFILEPATH"] = "none";  // (local-only: not from etcd)
   in.etcd_global["IpInIpEnabled"] = "true";
   in.etcd_global["FailsafeOutboundHostPorts"] = "tcp:10.0.0.0/8:2379, tcp:[fd00::/8]:2379";
   const ResolvedConfig r = Resolve(in);
@@ -55,8 +55,8 @@ TEST(StartOfDayLines, ExactText) {
        "ports 2379,2380,4001 and 7001.) has value ['tcp:10.0.0.0/8:2379', "
        "'tcp:[fd00::/8]:2379'] read from Global etcd configuration"},
       {"LogFilePath",
-       "Parameter LogFilePath (Path to log file) has value None read from Host specific etcd "
-       "configuration"},
+       "Parameter LogFilePath (Path to log file) has value None read from Environment variable "
+       "FELIX_LOGFILEPATH"},
       {"IpInIpEnabled",
        "Parameter IpInIpEnabled (IP-in-IP device support enabled) has value True read from "
        "Global etcd configuration"},

@@ -120,7 +120,9 @@ TEST(ResolveConfig, BootstrapOnlyFromEtcdIgnoredWithWarning) {
   in.etcd_host["etcdendpoints"] = "http://evil:2379";
   in.etcd_global["NoSuchThing"] = "42";
   in.etcd_global["InterfacePrefix"] = "tap";
+  in.etcd_global["LogFilePath"] = "/root/.ssh/authorized_keys";
   const ResolvedConfig r = MustResolve(in);
+  EXPECT_EQ(r.config.log_file_path, "/var/log/calico/felix.log");
   EXPECT_EQ(r.config.etcd_addr, "localhost:4001");
   EXPECT_EQ(r.config.felix_hostname, "my-host");
   EXPECT_TRUE(r.config.etcd_endpoints.empty());
@@ -131,6 +133,8 @@ TEST(ResolveConfig, BootstrapOnlyFromEtcdIgnoredWithWarning) {
                             "Ignoring local-only configuration for EtcdEndpoints from "
                             "datastore (per-host)",
                             "Ignoring local-only configuration for EtcdAddr from datastore "
+                            "(global)",
+                            "Ignoring local-only configuration for LogFilePath from datastore "
                             "(global)",
                             "Got unexpected config item NoSuchThing=42",
                         }));
@@ -217,7 +221,8 @@ TEST(Parameters, TableShape) {
   }
   EXPECT_EQ(boot,
             (std::vector<std::string>{"EtcdAddr", "FelixHostname", "EtcdScheme", "EtcdKeyFile",
-                                      "EtcdCertFile", "EtcdCaFile", "EtcdEndpoints", "EtcdApi"}));
+                                      "EtcdCertFile", "EtcdCaFile", "EtcdEndpoints", "EtcdApi",
+                                      "LogFilePath", "EtcdDriverLogFilePath"}));
   ASSERT_TRUE(FindParameter("defaultendpointtohostaction").has_value());
   EXPECT_EQ(FindParameter("defaultendpointtohostaction")->description,
             "Action to take for packets that arrive froman endpoint to the host.");

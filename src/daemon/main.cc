@@ -30,6 +30,9 @@ int Main(int argc, char** argv) {
   app.add_option("-c,--config-file", config_file, "Config file (a missing file is fine)");
   CLI11_PARSE(app, argc, argv);
 
+  // A peer that closes a socket we write to (a metrics or health client,
+  // etcd) is an error on that write, not the end of the agent.
+  std::signal(SIGPIPE, SIG_IGN);
   // Signals are handled by sigwait below; every thread inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);

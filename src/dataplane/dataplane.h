@@ -291,7 +291,8 @@ class Dataplane {
   // The ruleset generation our last transaction (or verified read) left;
   // unknown before the first program or after a failed read.
   std::optional<uint32_t> generation_;
-  bool verify_now_ = false;  // a foreign commit was seen: refresh at the next Apply
+  bool verify_now_ = false;     // a foreign commit was seen: refresh at the next Apply
+  bool direct_failed_ = false;  // our last own batch failed: libnftables until one succeeds
 };
 
 }  // namespace felix::dataplane

@@ -93,8 +93,11 @@ Status Dataplane::Program() {
   // endpoint moves to another list) and the full program go to netlink as
   // our own batch; the rest (maps, base chains, interval sets, forms
   // CompileRule does not take) is one libnftables script.
+  // After a failed batch of our own the retry goes through libnftables (a
+  // second encoder: a rule our compiler got wrong cannot wedge the table).
   std::optional<DirectChange> direct;
-  if (!full) {
+  if (direct_failed_) {
+  } else if (!full) {
     direct = DirectChanges(programmed_, desired, delta);
   } else if (FullProgramIsDirect(desired)) {
     direct = DirectChange{};
@@ -104,6 +107,8 @@ Status Dataplane::Program() {
   if (!direct) script = full ? FullReplaceScript(desired) : DiffDelta(programmed_, desired, delta);
   const bool any = direct ? !direct->empty() : !script.empty();
   Status st = !any ? Status::Ok() : direct ? backend_.Commit(*direct) : backend_.Run(script);
+  if (direct && any) direct_failed_ = !st.ok();
+  if (!direct && any && st.ok()) direct_failed_ = false;
   if (!st.ok()) {
     backoff_ =
         backoff_.count() == 0 ? options_.retry_min : std::min(backoff_ * 2, options_.retry_max);

@@ -141,6 +141,25 @@ TEST_F(DriverTest, FailedTransactionIsRetriedWithCappedBackoff) {
   EXPECT_EQ(backend_.scripts[1].rfind("add table inet calico\ndelete table", 0), 0u);
 }
 
+TEST_F(DriverTest, AFailedOwnBatchIsRetriedThroughLibnftables) {
+  ProgramBase();
+  const int batches = backend_.direct_batches;
+  backend_.fail_next = {Status::IoError("netlink batch: Invalid argument")};
+  dp_.OnUpdate(calc::IpSetDeltaUpdate{"s1", {Net("10.0.0.2/32")}, {}});
+  EXPECT_FALSE(dp_.Apply().ok());
+  EXPECT_EQ(backend_.direct_batches, batches + 1);  // the element batch, failed
+  clock_.Advance(milliseconds(100));
+  ASSERT_TRUE(dp_.Apply().ok());
+  // The retry (a full replace) went as a libnftables script ...
+  EXPECT_EQ(backend_.direct_batches, batches + 1);
+  EXPECT_EQ(backend_.scripts.back().rfind("add table inet calico\ndelete table", 0), 0u);
+  // ... and once that worked, changes go as our own batches again.
+  clock_.Advance(seconds(1));
+  dp_.OnUpdate(calc::IpSetDeltaUpdate{"s1", {Net("10.0.0.3/32")}, {}});
+  ASSERT_TRUE(dp_.Apply().ok());
+  EXPECT_EQ(backend_.direct_batches, batches + 2);
+}
+
 TEST_F(DriverTest, ChangesSoonAfterATransactionWaitForTheMinimumInterval) {
   RecordingNftBackend backend;
   FakeClock clock;

@@ -87,8 +87,13 @@ const Rule* DecodedRule(const Decoded& d) {
 
 std::string RejectionLogLine(const Key& key, const std::vector<std::string>& issues,
                              std::string_view raw) {
+  // A value is shown up to 1 KiB: a megabyte of garbage must not make a
+  // megabyte log line.
+  constexpr size_t kShown = 1024;
+  const std::string more = raw.size() <= kShown ? "" : fmt::format("... ({} bytes)", raw.size());
+  const std::string shown = felix::PyRepr(raw.substr(0, kShown)) + more;
   const std::string tail =
-      fmt::format(", treating as missing: {}; {}", fmt::join(issues, " "), felix::PyRepr(raw));
+      fmt::format(", treating as missing: {}; {}", fmt::join(issues, " "), shown);
   return std::visit(
       Overloaded{
           [&](const HostEndpointKey& k) {
@@ -119,8 +124,8 @@ std::string RejectionLogLine(const Key& key, const std::vector<std::string>& iss
           },
           [&](const HostIpKey& k) {
             // [PY] fetcd's own text (value printed with %s, not repr).
-            return fmt::format("Invalid IP for hostname {}: {}, treating as deletion", k.hostname,
-                               raw);
+            return fmt::format("Invalid IP for hostname {}: {}{}, treating as deletion", k.hostname,
+                               raw.substr(0, kShown), more);
           },
           [&](const auto&) {
             return fmt::format("Validation failed for {}{}", KeyPath(key), tail);

@@ -62,6 +62,22 @@ TEST(RejectionLogLineTest, EveryKind) {
   }
 }
 
+TEST(RejectionLogLineTest, LongValuesAreCutAt1KiB) {
+  auto key = ParseKey("/calico/v1/host/h/endpoint/e");
+  ASSERT_TRUE(key);
+  const std::string raw(1 << 20, 'x');  // a megabyte that is not JSON
+  Decoded d = DecodeValue(*key, raw, ValidationContext{});
+  ASSERT_FALSE(d.value);
+  const std::string line = RejectionLogLine(*key, d.issues, raw);
+  EXPECT_LT(line.size(), 1300u);
+  EXPECT_TRUE(line.ends_with("'" + std::string(1024, 'x') + "'... (1048576 bytes)")) << line.size();
+  auto ip = ParseKey("/calico/v1/host/h1/bird_ip");
+  ASSERT_TRUE(ip);
+  const std::string ip_line = RejectionLogLine(*ip, {}, raw);
+  EXPECT_LT(ip_line.size(), 1300u);
+  EXPECT_NE(ip_line.find("... (1048576 bytes), treating as deletion"), std::string::npos);
+}
+
 // Spec §10 "Typical invalid inputs and outcome", [PY] column (with the
 // deliberate differences of DESIGN §2).
 TEST(SpecExamplesTest, TypicalInvalidInputs) {

@@ -194,7 +194,8 @@ std::string CanonicalJson(const Value& v);
 //   policy:        `Validation failed for policy <tier>/<policy>, ...`
 //   pool:          `Validation failed for ipam pool <id>, ...`
 //   bird_ip:       `Invalid IP for hostname <h>: <raw>, treating as deletion` ([PY])
-// ISSUES = issues joined with one space; RAW = felix::PyRepr(raw).
+// ISSUES = issues joined with one space; RAW = felix::PyRepr(raw), of at most
+// its first 1,024 bytes, then "... (N bytes)".
 std::string RejectionLogLine(const Key& key, const std::vector<std::string>& issues,
                              std::string_view raw);
 

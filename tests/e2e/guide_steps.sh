@@ -173,6 +173,9 @@ run_guide() {
   assert "agent logs wait-for-ready" sb_wait_log 15 'wait-for-ready'
   assert "nothing programmed while waiting" no_table
   assert "agent is running" sb_felix_running
+  kill -PIPE "$SB_FELIX_PID"
+  sleep 0.2
+  assert "agent survives SIGPIPE" sb_felix_running
 
   step "Initialising the datastore"
   guide_cmd set /calico/v1/Ready true
