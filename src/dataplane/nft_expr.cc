@@ -86,8 +86,12 @@ Bytes BigEndianBytes(U128 v, size_t len) {
   return b;
 }
 
-// ADDR or ADDR/LEN of `family` as the inclusive range of addresses it holds.
-std::optional<std::pair<U128, U128>> AddressRange(std::string_view v, int family) {
+// ADDR or ADDR/LEN of `family`: the address bytes (4 or 16) and the prefix.
+struct CidrText {
+  Bytes addr;
+  uint32_t prefix;
+};
+std::optional<CidrText> ParseCidrText(std::string_view v, int family) {
   const uint32_t bits = family == 4 ? 32 : 128;
   uint32_t prefix = bits;
   const size_t slash = v.find('/');
@@ -96,11 +100,23 @@ std::optional<std::pair<U128, U128>> AddressRange(std::string_view v, int family
     if (!p || *p > bits || v.substr(slash + 1).starts_with("0x")) return std::nullopt;
     prefix = static_cast<uint32_t>(*p);
   }
-  unsigned char addr[16] = {};
+  Bytes addr(16);
   const std::string text(v.substr(0, slash));
-  if (inet_pton(family == 4 ? AF_INET : AF_INET6, text.c_str(), addr) != 1) return std::nullopt;
+  if (inet_pton(family == 4 ? AF_INET : AF_INET6, text.c_str(), addr.data()) != 1) {
+    return std::nullopt;
+  }
+  addr.resize(bits / 8);
+  return CidrText{std::move(addr), prefix};
+}
+
+// ADDR or ADDR/LEN of `family` as the inclusive range of addresses it holds.
+std::optional<std::pair<U128, U128>> AddressRange(std::string_view v, int family) {
+  std::optional<CidrText> c = ParseCidrText(v, family);
+  if (!c) return std::nullopt;
+  const uint32_t bits = family == 4 ? 32 : 128;
+  const uint32_t prefix = c->prefix;
   U128 a = 0;
-  for (uint32_t i = 0; i < bits / 8; ++i) a = (a << 8) | addr[i];
+  for (uint8_t b : c->addr) a = (a << 8) | b;
   // (a shift by 128 is undefined: /0 is all `bits` ones)
   const U128 all = bits == 128 ? ~U128{0} : (U128{1} << bits) - 1;
   const U128 host = prefix == 0 ? all : (U128{1} << (bits - prefix)) - 1;
@@ -110,12 +126,6 @@ std::optional<std::pair<U128, U128>> AddressRange(std::string_view v, int family
 Bytes HostU32(uint32_t v) {
   Bytes b(4);
   std::memcpy(b.data(), &v, 4);
-  return b;
-}
-
-Bytes BigEndian(uint32_t v, size_t len) {
-  Bytes b(len);
-  for (size_t i = 0; i < len; ++i) b[len - 1 - i] = static_cast<uint8_t>(v >> (8 * i));
   return b;
 }
 
@@ -315,17 +325,10 @@ class Compiler {
       out_.push_back(Make(Kind::kLookup, 0, 0, 0, {}, {}, std::string(v.substr(1)), neg));
       return true;
     }
-    uint32_t prefix = size * 8;
-    const size_t slash = v.find('/');
-    if (slash != std::string_view::npos) {
-      std::optional<uint64_t> p = Number(v.substr(slash + 1));
-      if (!p || *p > uint64_t{size} * 8 || v.substr(slash + 1).starts_with("0x")) return false;
-      prefix = static_cast<uint32_t>(*p);
-    }
-    Bytes addr(16);
-    const std::string text(v.substr(0, slash));
-    if (inet_pton(family == 4 ? AF_INET : AF_INET6, text.c_str(), addr.data()) != 1) return false;
-    addr.resize(size);
+    std::optional<CidrText> cidr = ParseCidrText(v, family);
+    if (!cidr) return false;
+    Bytes& addr = cidr->addr;
+    const uint32_t prefix = cidr->prefix;
     const uint32_t op = neg ? NFT_CMP_NEQ : NFT_CMP_EQ;
     if (prefix % 8 == 0 && prefix > 0) {
       const uint32_t len = prefix / 8;
@@ -421,12 +424,12 @@ class Compiler {
     std::optional<uint64_t> hi = dash == std::string_view::npos ? lo : Number(v.substr(dash + 1));
     if (!lo || !hi || *lo > max || *hi > max || *lo > *hi || v.starts_with("0x")) return false;
     out_.push_back(Payload(NFT_PAYLOAD_TRANSPORT_HEADER, offset, len));
-    const Bytes a = BigEndian(static_cast<uint32_t>(*lo), len);
+    const Bytes a = BigEndianBytes(*lo, len);
     if (dash == std::string_view::npos) {
       out_.push_back(Cmp(neg ? NFT_CMP_NEQ : NFT_CMP_EQ, a));
       return true;
     }
-    const Bytes b = BigEndian(static_cast<uint32_t>(*hi), len);
+    const Bytes b = BigEndianBytes(*hi, len);
     if (neg) {
       out_.push_back(Make(Kind::kRange, NFT_RANGE_NEQ, 0, 0, a, b, {}, false));
     } else {
