@@ -9,7 +9,7 @@
 // the first in-sync apply replaces the whole table in one transaction (the
 // sweep). Nothing is flushed on exit.
 //
-// Seams (STYLE 3): NftBackend (libnftables in-process) and InterfaceMonitor
+// Seams (STYLE 3): NftBackend (netlink batches, libnftables) and InterfaceMonitor
 // (netlink); fakes for both are in dataplane/testing.h.
 #pragma once
 
@@ -107,9 +107,9 @@ class NftBackend {
   virtual Result<TableShape> ReadShape() = 0;
 };
 
-// libnftables in-process for transactions, direct netlink (libmnl,
-// libnftnl) for reads, in the caller's current network namespace (netlink
-// sockets belong to the namespace of the thread creating them).
+// libnftables in-process for scripts, direct netlink (libmnl, libnftnl) for
+// our own batches and for reads, in the caller's current network namespace
+// (netlink sockets belong to the namespace of the thread creating them).
 Result<std::unique_ptr<NftBackend>> MakeLibNftablesBackend();
 
 // ---------------------------------------------------------------------------
