@@ -78,6 +78,14 @@ std::string EscapeControl(std::string_view s) {
   return out;
 }
 
+std::string CutNote(size_t size) {
+  return size <= kLoggedValueBytes ? "" : fmt::format("... ({} bytes)", size);
+}
+
+std::string ShortRepr(std::string_view s) {
+  return PyRepr(s.substr(0, kLoggedValueBytes)) + CutNote(s.size());
+}
+
 std::string PyRepr(std::string_view s) {
   const bool has_single = s.find('\'') != std::string_view::npos;
   const bool has_double = s.find('"') != std::string_view::npos;

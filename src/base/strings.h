@@ -21,6 +21,12 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 // single quote and no double quote; \\ \n \r \t escaped, other bytes outside
 // 0x20-0x7e as \xNN. Used where Felix 1.x logged repr(value).
 std::string PyRepr(std::string_view s);
+// PyRepr of at most the first 1 KiB of `s`, then "... (N bytes)" if cut: a
+// megabyte of garbage from the datastore must not make a megabyte log line.
+std::string ShortRepr(std::string_view s);
+inline constexpr size_t kLoggedValueBytes = 1024;
+// "" if `size` <= kLoggedValueBytes, else "... (<size> bytes)".
+std::string CutNote(size_t size);
 
 // `s` with its control characters (bytes below 0x20, and 0x7f) escaped as
 // \n, \r, \t or \xNN; everything else, UTF-8 included, as it is. A log

@@ -4,6 +4,7 @@
 
 #include "base/strings.h"
 #include "cli/commands.h"
+#include "config/config.h"
 #include "model/model.h"
 
 namespace felix::cli {
@@ -43,6 +44,28 @@ int Report(const model::Decoded& d, std::ostream& out) {
   return kExitInvalid;
 }
 
+// The parameter name of a config key, global or per-host.
+const std::string* ConfigName(const model::Key& key) {
+  if (const auto* g = std::get_if<model::GlobalConfigKey>(&key)) return &g->name;
+  if (const auto* h = std::get_if<model::HostConfigKey>(&key)) return &h->name;
+  return nullptr;
+}
+
+// A config value through the agent's own parser: "valid" and the value as
+// the agent's start-of-day line would show it, or the reason it is ignored.
+int ValidateConfig(const std::string& name, const std::string& value, std::ostream& out,
+                   std::ostream& err) {
+  std::vector<std::string> warnings;
+  Result<std::string> v = config::CheckDatastoreValue(name, value, warnings);
+  for (const auto& w : warnings) err << "agent log: " << w << "\n";
+  if (!v.ok()) {
+    out << v.status().message() << "\n";
+    return kExitInvalid;
+  }
+  out << "valid\n" << *v << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int Validate(const ValidateOptions& o, std::ostream& out, std::ostream& err) {
@@ -55,6 +78,7 @@ int Validate(const ValidateOptions& o, std::ostream& out, std::ostream& err) {
     err << "felixctl: " << key.status().message() << "\n";
     return kExitUsage;
   }
+  if (const std::string* name = ConfigName(*key)) return ValidateConfig(*name, o.value, out, err);
   const model::Decoded d = model::DecodeValue(*key, o.value, ctx);
   if (!d.value) {
     // The line the agent writes to its log for this value, at WARNING.

@@ -101,6 +101,37 @@ TEST(ValidateTest, RejectionAlsoShowsTheAgentsLogLine) {
             "\n");
 }
 
+// Config values go through the agent's own parameter parsers (issue: every
+// value used to be "valid", even ones the agent rejects).
+TEST(ValidateTest, ConfigValuesUseTheAgentsParsers) {
+  struct ConfigRow {
+    const char* key;
+    const char* value;
+    int exit_code;
+    const char* out;
+  } rows[] = {
+      {"/calico/v1/config/ReportingIntervalSecs", "thirty", 1,
+       "Invalid value for ReportingIntervalSecs: 'thirty': not an integer\n"},
+      {"/calico/v1/config/InterfacePrefix", "tap,cali", 0, "valid\n['tap', 'cali']\n"},
+      {"/calico/v1/host/h/config/InterfacePrefix", "cali,abcdefghijklmnop", 1,
+       "Invalid value for InterfacePrefix: 'cali,abcdefghijklmnop': invalid interface prefix "
+       "'abcdefghijklmnop' (1-15 characters of A-Z a-z 0-9 _ . -)\n"},
+      {"/calico/v1/config/reportingintervalsecs", "60", 0, "valid\n60\n"},
+      {"/calico/v1/config/LogFilePath", "/root/.ssh/authorized_keys", 1,
+       "LogFilePath is local-only (config file or environment): the agent ignores it in etcd\n"},
+      {"/calico/v1/config/NoSuchThing", "1", 1,
+       "NoSuchThing is not a Felix parameter: the agent ignores it with a warning\n"},
+      {"/calico/v1/config/FailsafeInboundHostPorts", "", 0, "valid\n[]\n"},
+      {"/calico/v1/config/MaxIpsetSize", "", 1,
+       "empty: the agent treats MaxIpsetSize as not set\n"},
+  };
+  for (const auto& r : rows) {
+    std::ostringstream out, err;
+    EXPECT_EQ(Validate(ByKey(r.key, r.value), out, err), r.exit_code) << r.key << "=" << r.value;
+    EXPECT_EQ(out.str(), r.out) << r.key << "=" << r.value;
+  }
+}
+
 TEST(ValidateTest, KeysThatAreNotOursAreUsageErrors) {
   std::ostringstream out, err;
   EXPECT_EQ(Validate(ByKey("/calico/v1/host/h/metadata", "{}"), out, err), 2);

@@ -27,8 +27,12 @@
 // - Values are trimmed. An empty value is ignored from every source ([GO]),
 //   except for Failsafe{In,Out}boundHostPorts, where empty disables (the
 //   guide's `etcdctl set /calico/v1/config/FailsafeInboundHostPorts ""`).
-// - A bad value is an error naming the parameter, the value and its source,
-//   except where [PY] fell back to a default with a warning (see params.cc).
+// - A bad value from the environment or the config file is an error naming
+//   the parameter, the value and its source, except where [PY] fell back to
+//   a default with a warning (see params.cc). A bad value from etcd is
+//   rejected alone with a WARNING `Ignoring invalid value for <Name>: ...`
+//   and the next source applies (etcd global, then the default): anyone who
+//   can write one key must not be able to drop the rest of the config.
 // - DefaultEndpointToHostAction, DropActionOverride, EtcdScheme, EtcdApi and
 //   Ipv6Support are matched case-insensitively ([GO]); canonical forms are
 //   upper case for actions, lower case for the others.
@@ -180,6 +184,13 @@ struct ResolvedConfig {
 // (`Invalid config file <path>: line N: ...`) or a bad value
 // (`Invalid value for <Name>: '<raw>' (from <source>): <reason>`).
 Result<ResolvedConfig> ResolveConfig(const ConfigInputs& in);
+
+// One value as the agent takes it from etcd (`/calico/v1/config/<name>` or
+// the per-host key): an error if the name is unknown, local-only, or the
+// value does not parse (the reason the agent logs); else the value as the
+// start-of-day line shows it. Warnings the parser gives are appended.
+Result<std::string> CheckDatastoreValue(std::string_view name, std::string_view raw,
+                                        std::vector<std::string>& warnings);
 
 // The defaults alone, with FelixHostname = `hostname`.
 Config DefaultConfig(std::string_view hostname);

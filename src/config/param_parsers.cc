@@ -1,6 +1,7 @@
 // Parameter-specific parsers and renderers (declared in param_kinds.h) and
 // the cross-parameter fix-ups of Finalize(): [PY]'s fall-backs to defaults
 // with a warning, the https key/certificate pairing.
+#include <algorithm>
 #include <bit>
 #include <limits>
 
@@ -208,6 +209,13 @@ std::optional<ParamError> Finalize(Config& c, std::vector<std::string>& warnings
     c.reporting_ttl_secs = ttl;
   }
   const std::vector<std::string> urls = c.EtcdUrls();
+  const bool tls = std::any_of(urls.begin(), urls.end(),
+                               [](const std::string& u) { return u.starts_with("https://"); });
+  if (tls && !c.etcd_ca_file) {
+    warnings.push_back(
+        "EtcdCaFile is none: the etcd server's certificate is NOT verified; anyone on the path "
+        "to etcd can feed this host its policy.");
+  }
   if (!urls.empty() && urls.front().starts_with("https://") &&
       c.etcd_key_file.has_value() != c.etcd_cert_file.has_value()) {
     if (!c.etcd_key_file) {

@@ -13,25 +13,25 @@ namespace {
 
 constexpr std::string_view kEnvPrefix = "FELIX_";
 
-// The winning raw value per parameter, filled highest-priority source first.
+// Every offered raw value per parameter, highest-priority source first.
 class Chooser {
  public:
-  explicit Chooser(size_t n) : chosen_(n) {}
+  explicit Chooser(size_t n) : offers_(n) {}
 
-  // Offers a value; kept only if no higher source gave one. Empty values are
-  // "not set" unless the parameter says otherwise.
+  // Empty values are "not set" unless the parameter says otherwise.
   void Offer(size_t index, std::string_view raw, Source source, std::string text) {
     const std::string_view v = Trim(raw);
     if (v.empty() && !ParamTable()[index].empty_is_value) return;
-    if (chosen_[index]) return;
-    chosen_[index] = ParameterOrigin{source, std::string(v), std::move(text)};
+    offers_[index].push_back(ParameterOrigin{source, std::string(v), std::move(text)});
   }
 
-  std::vector<std::optional<ParameterOrigin>>& chosen() { return chosen_; }
+  std::vector<std::vector<ParameterOrigin>>& offers() { return offers_; }
 
  private:
-  std::vector<std::optional<ParameterOrigin>> chosen_;
+  std::vector<std::vector<ParameterOrigin>> offers_;
 };
+
+bool FromDatastore(Source s) { return s == Source::kEtcdHost || s == Source::kEtcdGlobal; }
 
 void OfferEtcd(const std::map<std::string, std::string>& values, Source source,
                std::string_view scope, Chooser& chooser, std::vector<std::string>& warnings) {
@@ -88,28 +88,60 @@ Result<ResolvedConfig> ResolveConfig(const ConfigInputs& in) {
 
   out.origins.reserve(table.size());
   for (size_t i = 0; i < table.size(); ++i) {
-    std::optional<ParameterOrigin>& chosen = chooser.chosen()[i];
-    if (!chosen) {
-      const bool is_hostname = table[i].info.name == "FelixHostname";
-      chosen = ParameterOrigin{
-          Source::kDefault,
-          is_hostname ? in.default_hostname : std::string(table[i].info.default_value), "None"};
+    std::vector<ParameterOrigin>& offers = chooser.offers()[i];
+    const bool is_hostname = table[i].info.name == "FelixHostname";
+    offers.push_back(ParameterOrigin{
+        Source::kDefault,
+        is_hostname ? in.default_hostname : std::string(table[i].info.default_value), "None"});
+    // The first offer that parses wins. A bad datastore value is rejected
+    // alone and the next source (in the end the default) applies: one bad
+    // key must not drop the rest of the datastore's config (fail open).
+    for (ParameterOrigin& offer : offers) {
+      const Status st = table[i].parse(offer.raw, out.config, out.warnings);
+      if (st.ok()) {
+        out.origins.push_back(std::move(offer));
+        break;
+      }
+      const std::string what = fmt::format("value for {}: {} (from {}): {}", table[i].info.name,
+                                            ShortRepr(offer.raw), offer.text, st.message());
+      if (!FromDatastore(offer.source)) return Status::InvalidArgument("Invalid " + what);
+      out.warnings.push_back("Ignoring invalid " + what);
     }
-    const Status st = table[i].parse(chosen->raw, out.config, out.warnings);
-    if (!st.ok()) {
-      return Status::InvalidArgument(fmt::format("Invalid value for {}: {} (from {}): {}",
-                                                 table[i].info.name, PyRepr(chosen->raw),
-                                                 chosen->text, st.message()));
-    }
-    out.origins.push_back(std::move(*chosen));
   }
 
   if (std::optional<ParamError> err = Finalize(out.config, out.warnings)) {
     const ParameterOrigin* origin = out.Origin(err->name);
     return Status::InvalidArgument(fmt::format("Invalid value for {}: {} (from {}): {}", err->name,
-                                               PyRepr(origin->raw), origin->text, err->reason));
+                                               ShortRepr(origin->raw), origin->text, err->reason));
   }
   return out;
+}
+
+Result<std::string> CheckDatastoreValue(std::string_view name, std::string_view raw,
+                                        std::vector<std::string>& warnings) {
+  const std::optional<size_t> i = FindParamIndex(name);
+  if (!i) {
+    return Status::InvalidArgument(
+        fmt::format("{} is not a Felix parameter: the agent ignores it with a warning", name));
+  }
+  const ParamSpec& row = ParamTable()[*i];
+  if (row.info.bootstrap_only) {
+    return Status::InvalidArgument(fmt::format(
+        "{} is local-only (config file or environment): the agent ignores it in etcd",
+        row.info.name));
+  }
+  const std::string_view v = Trim(raw);
+  if (v.empty() && !row.empty_is_value) {
+    return Status::InvalidArgument(
+        fmt::format("empty: the agent treats {} as not set", row.info.name));
+  }
+  Config c = DefaultConfig("localhost");
+  const Status st = row.parse(v, c, warnings);
+  if (!st.ok()) {
+    return Status::InvalidArgument(fmt::format("Invalid value for {}: {}: {}", row.info.name,
+                                               ShortRepr(v), st.message()));
+  }
+  return row.render(c);
 }
 
 Config DefaultConfig(std::string_view hostname) {

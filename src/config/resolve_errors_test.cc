@@ -2,6 +2,8 @@
 // the value and its source; a bad config file names the file and the line.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "config/config.h"
 
 namespace felix::config {
@@ -67,13 +69,64 @@ TEST(ResolveConfig, Errors) {
   }
 }
 
-TEST(ResolveConfig, ErrorFromEtcdAndFileNameTheSource) {
+TEST(ResolveConfig, BadDatastoreValueIsRejectedAloneAndTheNextSourceApplies) {
   ConfigInputs in = Base();
+  in.etcd_global["InterfacePrefix"] = "tap";
+  in.etcd_global["ReportingIntervalSecs"] = "thirty";
+  in.etcd_global["MaxIpsetSize"] = "4096";
   in.etcd_host["MaxIpsetSize"] = "big";
-  EXPECT_EQ(ErrorOf(in),
-            "Invalid value for MaxIpsetSize: 'big' (from Host specific etcd configuration): not "
-            "an integer");
-  in = Base();
+  Result<ResolvedConfig> r = ResolveConfig(in);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // The good keys stay: tap* interfaces are still policed.
+  EXPECT_EQ(r->config.interface_prefixes, std::vector<std::string>{"tap"});
+  EXPECT_EQ(r->config.reporting_interval_secs, 30);  // the default
+  EXPECT_EQ(r->config.max_ipset_size, 4096);         // etcd global under the bad per-host
+  EXPECT_EQ(r->Origin("MaxIpsetSize")->source, Source::kEtcdGlobal);
+  EXPECT_EQ(r->Origin("ReportingIntervalSecs")->source, Source::kDefault);
+  const std::vector<std::string>& w = r->warnings;
+  EXPECT_NE(std::find(w.begin(), w.end(),
+                      "Ignoring invalid value for ReportingIntervalSecs: 'thirty' (from Global "
+                      "etcd configuration): not an integer"),
+            w.end());
+  EXPECT_NE(std::find(w.begin(), w.end(),
+                      "Ignoring invalid value for MaxIpsetSize: 'big' (from Host specific etcd "
+                      "configuration): not an integer"),
+            w.end());
+}
+
+TEST(ResolveConfig, RejectedDatastoreValueIsLoggedCut) {
+  ConfigInputs in = Base();
+  in.etcd_global["IpInIpMtu"] = std::string(100000, 'x');
+  Result<ResolvedConfig> r = ResolveConfig(in);
+  ASSERT_TRUE(r.ok());
+  const auto it = std::find_if(r->warnings.begin(), r->warnings.end(),
+                               [](const std::string& w) { return w.find("IpInIpMtu") != w.npos; });
+  ASSERT_NE(it, r->warnings.end());
+  const std::string& line = *it;
+  EXPECT_LT(line.size(), 1200u);
+  EXPECT_NE(line.find("'... (100000 bytes) (from Global etcd configuration)"), std::string::npos)
+      << line;
+}
+
+TEST(ResolveConfig, EtcdCaFileNoneWarnsOverTls) {
+  auto ca_warning = [](const ConfigInputs& in) {
+    Result<ResolvedConfig> r = ResolveConfig(in);
+    EXPECT_TRUE(r.ok());
+    return std::count_if(r->warnings.begin(), r->warnings.end(), [](const std::string& w) {
+      return w.starts_with("EtcdCaFile is none: the etcd server's certificate is NOT verified");
+    });
+  };
+  ConfigInputs in = Base();
+  in.env["FELIX_ETCDENDPOINTS"] = "https://10.0.0.1:2379";
+  EXPECT_EQ(ca_warning(in), 0);  // the default CA bundle verifies
+  in.env["FELIX_ETCDCAFILE"] = "none";
+  EXPECT_EQ(ca_warning(in), 1);
+  in.env["FELIX_ETCDENDPOINTS"] = "http://10.0.0.1:2379";
+  EXPECT_EQ(ca_warning(in), 0);  // no TLS, nothing to verify
+}
+
+TEST(ResolveConfig, ErrorFromFileNamesTheSource) {
+  ConfigInputs in = Base();
   in.file_text = "[global]\nInterfacePrefix = ,\n";
   EXPECT_EQ(ErrorOf(in),
             "Invalid value for InterfacePrefix: ',' (from Configuration file "

@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+
 #include "base/log.h"
 #include "daemon/bootstrap.h"
 
@@ -48,7 +50,7 @@ AgentCore::AgentCore(config::ConfigInputs inputs, config::ResolvedConfig bootstr
       config_(std::move(bootstrap)),
       status_out_(status),
       graph_(config_.config.felix_hostname, DataplaneConfigOf(config_.config)),
-      router_(ValidationContextOf(config_.config), graph_),
+      router_(ValidationContextOf(config_.config), graph_, clock),
       dataplane_(backend, clock, DataplaneOptionsOf(config_.config)) {}
 
 void AgentCore::OnStatus(datastore::SyncStatus status) {
@@ -99,6 +101,7 @@ void AgentCore::ResolveConfig(bool log_all) {
   }
   const std::vector<std::string> changed =
       config::ChangedParameters(config_.config, resolved->config);
+  std::vector<std::string> known_warnings = std::move(config_.warnings);
   config_ = std::move(resolved).value();
   if (log_all) {
     LogParameters(config_);
@@ -108,7 +111,13 @@ void AgentCore::ResolveConfig(bool log_all) {
       FLOG_INFO(kLog, "Parameter {} changed to {} (from {})", name,
                 config::RenderValue(config_.config, name), origin ? origin->text : "None");
     }
-    for (const std::string& w : config_.warnings) FLOG_WARNING(kLog, "{}", w);
+    // Only what is new: a bad key is reported when it appears, not again on
+    // every later config change.
+    for (const std::string& w : config_.warnings) {
+      if (std::find(known_warnings.begin(), known_warnings.end(), w) == known_warnings.end()) {
+        FLOG_WARNING(kLog, "{}", w);
+      }
+    }
   }
   if (changed.empty()) return;
   if (!log_all) ++status_out_.config_changes;

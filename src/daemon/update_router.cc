@@ -26,8 +26,9 @@ bool SetOrErase(std::map<std::string, std::string>& map, const std::string& name
 
 }  // namespace
 
-UpdateRouter::UpdateRouter(model::ValidationContext ctx, calc::CalcGraph& graph)
-    : ctx_(std::move(ctx)), graph_(graph) {}
+UpdateRouter::UpdateRouter(model::ValidationContext ctx, calc::CalcGraph& graph,
+                           const Clock& clock)
+    : ctx_(std::move(ctx)), graph_(graph), rejection_log_(clock, kRejectionLogInterval) {}
 
 bool UpdateRouter::OnUpdate(std::string_view key_text, const std::optional<std::string>& raw) {
   const std::optional<model::Key> key = model::ParseKey(key_text);
@@ -61,11 +62,25 @@ bool UpdateRouter::OnUpdate(std::string_view key_text, const std::optional<std::
 
 void UpdateRouter::Decode(const model::Key& key, std::string_view raw) {
   model::Decoded d = model::DecodeValue(key, raw, ctx_);
-  if (!d.value) {
+  if (d.value) {
+    rejection_log_.Clear(model::KeyPath(key));
+  } else {
     ++rejected_;
-    FLOG_WARNING(kLog, "{}", model::RejectionLogLine(key, d.issues, raw));
+    LogRejection(key, d, raw);
   }
   graph_.OnUpdate(key, d.value);
+}
+
+void UpdateRouter::LogRejection(const model::Key& key, const model::Decoded& d,
+                                std::string_view raw) {
+  int held_back = 0;
+  if (!rejection_log_.Allow(model::KeyPath(key), &held_back)) return;
+  const std::string line = model::RejectionLogLine(key, d.issues, raw);
+  if (held_back == 0) {
+    FLOG_WARNING(kLog, "{}", line);
+  } else {
+    FLOG_WARNING(kLog, "{} ({} more rejections of this key not logged)", line, held_back);
+  }
 }
 
 void UpdateRouter::SetValidationContext(model::ValidationContext ctx) {

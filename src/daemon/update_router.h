@@ -5,11 +5,14 @@
 // the exact Felix line and reaches the graph as a deletion (DESIGN §2).
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "base/clock.h"
+#include "base/log_limiter.h"
 #include "calc/calc.h"
 #include "model/model.h"
 
@@ -17,7 +20,11 @@ namespace felix::daemon {
 
 class UpdateRouter {
  public:
-  UpdateRouter(model::ValidationContext ctx, calc::CalcGraph& graph);
+  // Rejections of one key are logged at most once per kRejectionLogInterval
+  // (read from `clock`); the next line says how many were held back.
+  static constexpr std::chrono::seconds kRejectionLogInterval{10};
+  UpdateRouter(model::ValidationContext ctx, calc::CalcGraph& graph,
+               const Clock& clock = RealClock());
 
   // One update (raw empty = deleted). Returns true if the etcd config maps
   // changed (global, or per-host for this host).
@@ -34,6 +41,7 @@ class UpdateRouter {
 
  private:
   void Decode(const model::Key& key, std::string_view raw);
+  void LogRejection(const model::Key& key, const model::Decoded& d, std::string_view raw);
 
   model::ValidationContext ctx_;
   calc::CalcGraph& graph_;
@@ -41,6 +49,7 @@ class UpdateRouter {
   // Raw values of this host's workload endpoints, for re-validation.
   std::map<std::string, std::string> local_workloads_;
   uint64_t rejected_ = 0;
+  LogLimiter rejection_log_;
 };
 
 }  // namespace felix::daemon

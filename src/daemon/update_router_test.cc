@@ -26,7 +26,8 @@ int Count(const std::vector<calc::Message>& ms) {
 class UpdateRouterTest : public ::testing::Test {
  protected:
   UpdateRouterTest()
-      : graph_("my-host", calc::DataplaneConfig{}), router_({"my-host", {"cali"}}, graph_) {}
+      : graph_("my-host", calc::DataplaneConfig{}),
+        router_({"my-host", {"cali"}}, graph_, clock_) {}
   void SetUp() override {
     LogRouter::Get().SetSink(LogRouter::Slot::kExtra, std::unique_ptr<LogSink>(new Forward(&rec_)),
                              Severity::kWarning);
@@ -48,6 +49,7 @@ class UpdateRouterTest : public ::testing::Test {
   };
 
   Recorder rec_;
+  FakeClock clock_;
   calc::CalcGraph graph_;
   UpdateRouter router_;
 };
@@ -100,6 +102,27 @@ TEST_F(UpdateRouterTest, InvalidValueIsLoggedAndTreatedAsDeleted) {
                 R"('{ "labels": {"foo": "bar"}, "profile_ids": ["prof1"]}')"),
             std::string::npos)
       << rec_.lines[0];
+}
+
+// A key rewritten with garbage in a loop must not flood the log: one line per
+// key per interval, the next one saying how many were held back; every
+// rejection still reaches the graph and the count.
+TEST_F(UpdateRouterTest, RepeatedRejectionsOfOneKeyAreRateLimited) {
+  const std::string key = "/calico/v1/host/my-host/endpoint/eth0";
+  for (int i = 0; i < 5; ++i) router_.OnUpdate(key, "garbage " + std::to_string(i));
+  router_.OnUpdate("/calico/v1/host/my-host/endpoint/eth1", "other key");
+  EXPECT_EQ(router_.rejected(), 6u);
+  ASSERT_EQ(rec_.lines.size(), 2u) << "one per key";
+  clock_.Advance(UpdateRouter::kRejectionLogInterval);
+  router_.OnUpdate(key, "garbage 5");
+  ASSERT_EQ(rec_.lines.size(), 3u);
+  EXPECT_NE(rec_.lines[2].find("'garbage 5' (4 more rejections of this key not logged)"),
+            std::string::npos)
+      << rec_.lines[2];
+  // Accepted, then bad again: logged at once.
+  router_.OnUpdate(key, R"({"name": "eth0"})");
+  router_.OnUpdate(key, "garbage 6");
+  EXPECT_EQ(rec_.lines.size(), 4u);
 }
 
 TEST_F(UpdateRouterTest, PrefixChangeRevalidatesLocalWorkloads) {

@@ -93,9 +93,10 @@ class RandomRules {
                                              model::Action::kNextTier, model::Action::kLog};
     r.action = kActions[Pick(4)];
     if (Pick(5) == 0) r.log_prefix = "pfx" + std::to_string(Pick(3));
-    static const char* kProtocols[] = {"tcp", "udp", "sctp", "udplite", "icmp", "icmpv6", "47"};
-    if (Pick(4) != 0) r.match.protocol = kProtocols[Pick(7)];
-    if (Pick(6) == 0) r.not_match.protocol = kProtocols[Pick(7)];
+    static const char* kProtocols[] = {"tcp",    "udp", "sctp", "udplite", "icmp",
+                                       "icmpv6", "47",  "1",    "58"};
+    if (Pick(4) != 0) r.match.protocol = kProtocols[Pick(9)];
+    if (Pick(6) == 0) r.not_match.protocol = kProtocols[Pick(9)];
     if (Pick(6) == 0) r.ip_version = Pick(2) ? 4 : 6;
     for (calc::RuleMatch* m : {&r.match, &r.not_match}) {
       if (Pick(4) == 0) m->src_net = Net();
@@ -103,8 +104,9 @@ class RandomRules {
       if (!direct_forms_ && Pick(8) == 0) m->src_nets = std::vector{Net(), Net()};
       if (Pick(3) == 0) m->src_ip_set_ids = {"s" + std::to_string(Pick(3))};
       if (Pick(5) == 0) m->dst_ip_set_ids = {"s" + std::to_string(Pick(3))};
-      const bool ports =
-          r.match.protocol && *r.match.protocol != "icmp" && *r.match.protocol != "icmpv6";
+      const bool ports = r.match.protocol && *r.match.protocol != "icmp" &&
+                         *r.match.protocol != "icmpv6" && *r.match.protocol != "1" &&
+                         *r.match.protocol != "58";
       if (ports && Pick(2)) m->dst_ports = Ports();
       if (ports && Pick(3) == 0) m->src_ports = Ports();
       if (Pick(3) == 0) m->icmp_type = Pick(256);

@@ -204,6 +204,55 @@ TEST_F(PolicyNetnsTest, IcmpTypes) {
   }
 }
 
+// Every spelling of ICMP Felix accepts narrows as written: the numeric
+// protocols and ICMP fields without a protocol (issue: `protocol 1` with
+// `!icmp_type 8` allowed every ping; a deny of `icmp_type 8` without a
+// protocol was skipped).
+TEST_F(PolicyNetnsTest, IcmpNumericProtocolAndNoProtocol) {
+  calc::Rule not_echo;
+  not_echo.match.protocol = "1";
+  not_echo.not_match.icmp_type = 8;
+  calc::Rule deny_echo;
+  deny_echo.action = Action::kDeny;
+  deny_echo.match.icmp_type = 8;
+  calc::Rule deny_echo6 = deny_echo;
+  deny_echo6.match.protocol = "58";
+  deny_echo6.match.icmp_type = 128;
+  calc::Rule not_echo_any;
+  not_echo_any.not_match.icmp_type = 8;
+  calc::Rule allow_all;
+  struct Row {
+    std::string description;
+    std::vector<calc::Rule> rules;
+    bool ping4, ping6, tcp;
+  } rows[] = {
+      {"protocol 1, !icmp_type 8: ping denied", {not_echo}, false, false, false},
+      {"deny icmp_type 8 (no protocol), then allow: v4 ping denied",
+       {deny_echo, allow_all},
+       false,
+       true,
+       true},
+      {"deny protocol 58 icmp_type 128, then allow: v6 ping denied",
+       {deny_echo6, allow_all},
+       true,
+       false,
+       true},
+      {"!icmp_type 8 alone (no protocol): tcp and v6 ping pass, v4 ping does not",
+       {not_echo_any},
+       false,
+       true,
+       true},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.description);
+    ASSERT_NO_FATAL_FAILURE(Program(
+        {Config(), Policy("icmp", row.rules), Hep("ep0", "eth0", {"icmp"}), calc::InSync{}}));
+    EXPECT_EQ(Pings("10.99.0.1"), row.ping4);
+    EXPECT_EQ(Pings("fd99::1"), row.ping6);
+    EXPECT_EQ(Connects("10.99.0.1", 80), row.tcp);
+  }
+}
+
 TEST_F(PolicyNetnsTest, Udp) {
   const int open = UdpSocket(5300), closed = UdpSocket(5301);
   calc::Rule udp;

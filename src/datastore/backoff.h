@@ -1,6 +1,5 @@
-// Private to the datastore layer: retry delays and log rate limiting for the
-// Syncer. Both are small value types; the limiter reads an injected Clock so
-// tests advance a FakeClock instead of sleeping.
+// Private to the datastore layer: retry delays for the Syncer (and the
+// base layer's log limiter under its old name here).
 #pragma once
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/log_limiter.h"
 
 namespace felix::datastore {
 
@@ -31,35 +31,6 @@ class Backoff {
   ms next_;
 };
 
-// Lets a message of a given kind through at most once per interval, counting
-// what it held back so the next line can say so. Not thread-safe.
-class LogLimiter {
- public:
-  LogLimiter(const Clock& clock, Clock::duration interval) : clock_(clock), interval_(interval) {}
-  // True if a message of `kind` should be logged now; `*suppressed` is set to
-  // how many were held back since the last one logged.
-  bool Allow(const std::string& kind, int* suppressed) {
-    auto now = clock_.Now();
-    auto [it, fresh] = entries_.try_emplace(kind, Entry{now, 0});
-    if (!fresh && now - it->second.last < interval_) {
-      ++it->second.suppressed;
-      return false;
-    }
-    *suppressed = fresh ? 0 : it->second.suppressed;
-    it->second = Entry{now, 0};
-    return true;
-  }
-  // Forgets `kind` (e.g. after recovery) so the next error is logged at once.
-  void Clear(const std::string& kind) { entries_.erase(kind); }
-
- private:
-  struct Entry {
-    Clock::time_point last;
-    int suppressed = 0;
-  };
-  const Clock& clock_;
-  Clock::duration interval_;
-  std::map<std::string, Entry> entries_;
-};
+using felix::LogLimiter;
 
 }  // namespace felix::datastore

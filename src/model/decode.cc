@@ -17,6 +17,16 @@ Json ParseOrNone(std::string_view raw) {
   return j ? std::move(*j) : Json();
 }
 
+// The first id in the key that etcd v2 hides (a segment starting with '_':
+// left out of recursive reads and watches), if any. Such an object would be
+// enforced over v3 and silently missing over v2, so it is rejected on both.
+std::optional<std::string> HiddenId(const Key& key) {
+  for (const std::string& segment : Split(KeyPath(key), '/')) {
+    if (segment.starts_with('_')) return segment;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view ActionName(Action a) {
@@ -35,6 +45,11 @@ std::string_view ActionName(Action a) {
 
 Decoded DecodeValue(const Key& key, std::string_view raw, const ValidationContext& ctx) {
   using namespace internal;  // NOLINT(google-build-using-namespace)
+  if (std::optional<std::string> hidden = HiddenId(key)) {
+    return Decoded{std::nullopt,
+                   {fmt::format("Id {} starts with '_': etcd v2 hides such keys from the agent.",
+                                PyRepr(*hidden))}};
+  }
   try {
     return std::visit(
         Overloaded{
@@ -87,13 +102,8 @@ const Rule* DecodedRule(const Decoded& d) {
 
 std::string RejectionLogLine(const Key& key, const std::vector<std::string>& issues,
                              std::string_view raw) {
-  // A value is shown up to 1 KiB: a megabyte of garbage must not make a
-  // megabyte log line.
-  constexpr size_t kShown = 1024;
-  const std::string more = raw.size() <= kShown ? "" : fmt::format("... ({} bytes)", raw.size());
-  const std::string shown = felix::PyRepr(raw.substr(0, kShown)) + more;
   const std::string tail =
-      fmt::format(", treating as missing: {}; {}", fmt::join(issues, " "), shown);
+      fmt::format(", treating as missing: {}; {}", fmt::join(issues, " "), felix::ShortRepr(raw));
   return std::visit(
       Overloaded{
           [&](const HostEndpointKey& k) {
@@ -125,7 +135,7 @@ std::string RejectionLogLine(const Key& key, const std::vector<std::string>& iss
           [&](const HostIpKey& k) {
             // [PY] fetcd's own text (value printed with %s, not repr).
             return fmt::format("Invalid IP for hostname {}: {}{}, treating as deletion", k.hostname,
-                               raw.substr(0, kShown), more);
+                               raw.substr(0, felix::kLoggedValueBytes), felix::CutNote(raw.size()));
           },
           [&](const auto&) {
             return fmt::format("Validation failed for {}{}", KeyPath(key), tail);

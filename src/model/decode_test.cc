@@ -111,6 +111,24 @@ TEST(SpecExamplesTest, TypicalInvalidInputs) {
   }
 }
 
+// etcd v2 leaves keys whose segment starts with '_' out of recursive reads
+// and watches: such objects are rejected everywhere, with the reason.
+TEST(SpecExamplesTest, IdsThatEtcdV2HidesAreRejected) {
+  const std::string policy = R"j({"selector": "all()", "inbound_rules": [{"action": "deny"}]})j";
+  for (const std::string key :
+       {"/calico/v1/policy/tier/default/policy/_hidden", "/calico/v1/policy/tier/_t/policy/p",
+        "/calico/v1/host/node1/endpoint/_e", "/calico/v1/policy/profile/_p/rules"}) {
+    const Decoded d = DecodeAt(key, key.find("endpoint") != std::string::npos
+                                        ? std::string(R"({"name": "eth0"})")
+                                        : key.ends_with("rules") ? std::string("{}") : policy);
+    EXPECT_FALSE(d.value.has_value()) << key;
+    ASSERT_EQ(d.issues.size(), 1u) << key;
+    EXPECT_NE(d.issues[0].find("starts with '_': etcd v2 hides"), std::string::npos) << key;
+  }
+  EXPECT_TRUE(
+      DecodeAt("/calico/v1/policy/tier/default/policy/not_hidden", policy).value.has_value());
+}
+
 TEST(CanonicalTest, RoundTrips) {
   const std::pair<const char*, const char*> cases[] = {
       {"/calico/v1/host/h/endpoint/e",

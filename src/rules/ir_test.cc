@@ -73,6 +73,9 @@ TEST(NamesTest, Table) {
       {"cidr v6 masked", NftCidr(C("fd00:1:2::7/33")), "fd00:1::/33"},
       {"cidr v6 /128", NftCidr(C("fd00::7/128")), "fd00::7"},
       {"quote iface wildcard", QuoteIface("cali", true), "\"cali*\""},
+      {"wildcard of 14", QuoteIface("abcdefghijklmn", true), "\"abcdefghijklmn*\""},
+      // nft rejects "abcdefghijklmno*"; the only name it could match is itself.
+      {"prefix of 15 is exact", QuoteIface("abcdefghijklmno", true), "\"abcdefghijklmno\""},
   };
   for (const auto& c : cases) EXPECT_EQ(c.got, c.want) << c.desc;
   EXPECT_NE(NamePart("a b"), NamePart("a c"));

@@ -5,10 +5,10 @@
 // Decisions (DESIGN §2, spec §9/§13):
 // - a CIDR of the other family skips a positive match for that family (never
 //   widens); a negated CIDR of the other family is trivially true (omitted);
-// - ICMP type/code render only with protocol icmp (v4) or icmpv6 (v6); ICMP
-//   fields with another or no protocol: a positive match never holds with
-//   another protocol (rule skipped), a negated one always holds (omitted);
-//   with no protocol at all the rule is skipped (conservative);
+// - ICMP type/code render with protocol icmp/1 (v4) or icmpv6/58 (v6); with
+//   another protocol a positive match never holds (rule skipped) and a
+//   negated one always holds (omitted); with no protocol they match the ICMP
+//   of the packet's family, and a negated one alone also any non-ICMP packet;
 // - `!icmp_type T` + `!icmp_code C` is "not (T and C)": two disjoint
 //   alternatives, `type != T` and `type T code != C`;
 // - ports use `<proto> dport` for a protocol name, `th dport` for a number.
@@ -103,18 +103,18 @@ void AddPorts(Alternatives& alts, const calc::Rule& r, bool src) {
   }
 }
 
-// ICMP matches; false when the rule cannot match at all.
-bool AddIcmp(Alternatives& alts, const calc::Rule& r) {
+// "icmp" or "icmpv6" for every spelling of the two protocols Felix accepts
+// (name, number, numeric string); "" for any other protocol.
+std::string IcmpKind(const std::string& proto) {
+  if (proto == "icmp" || proto == "1") return "icmp";
+  if (proto == "icmpv6" || proto == "58") return "icmpv6";
+  return "";
+}
+
+// The ICMP fields for ICMP kind k ("icmp" or "icmpv6") appended to `alts`.
+Alternatives IcmpFields(Alternatives alts, const calc::Rule& r, const std::string& k) {
   const auto& pos = r.match;
   const auto& neg = r.not_match;
-  const bool any = pos.icmp_type || pos.icmp_code || neg.icmp_type || neg.icmp_code;
-  if (!any) return true;
-  const std::string proto = r.match.protocol.value_or("");
-  if (proto != "icmp" && proto != "icmpv6") {
-    if (proto.empty()) return false;           // conservative, see top
-    return !(pos.icmp_type || pos.icmp_code);  // positive never holds
-  }
-  const std::string& k = proto;  // "icmp" or "icmpv6"
   if (pos.icmp_type) AddAll(alts, fmt::format("{} type {}", k, *pos.icmp_type));
   if (pos.icmp_code) AddAll(alts, fmt::format("{} code {}", k, *pos.icmp_code));
   if (neg.icmp_type && neg.icmp_code) {
@@ -125,12 +125,45 @@ bool AddIcmp(Alternatives& alts, const calc::Rule& r) {
       out.push_back(
           fmt::format("{}{} type {} {} code != {}", pre, k, *neg.icmp_type, k, *neg.icmp_code));
     }
-    alts = std::move(out);
-  } else if (neg.icmp_type) {
-    AddAll(alts, fmt::format("{} type != {}", k, *neg.icmp_type));
-  } else if (neg.icmp_code) {
-    AddAll(alts, fmt::format("{} code != {}", k, *neg.icmp_code));
+    return out;
   }
+  if (neg.icmp_type) AddAll(alts, fmt::format("{} type != {}", k, *neg.icmp_type));
+  if (neg.icmp_code) AddAll(alts, fmt::format("{} code != {}", k, *neg.icmp_code));
+  return alts;
+}
+
+// ICMP matches for family f (0 = both); false when the rule cannot match.
+bool AddIcmp(Alternatives& alts, const calc::Rule& r, int f) {
+  const auto& pos = r.match;
+  const auto& neg = r.not_match;
+  const bool positive = pos.icmp_type || pos.icmp_code;
+  if (!positive && !neg.icmp_type && !neg.icmp_code) return true;
+  if (r.match.protocol) {
+    const std::string k = IcmpKind(*r.match.protocol);
+    // Another protocol: a positive ICMP match never holds, a negated one
+    // always does.
+    if (k.empty()) return !positive;
+    alts = IcmpFields(std::move(alts), r, k);
+    return true;
+  }
+  // No protocol: the fields are about the ICMP of the packet's family (as
+  // Felix's per-family chains read them), so a deny of `icmp_type 8` still
+  // denies pings. Negated alone, any packet that is not ICMP also matches.
+  Alternatives out;
+  for (const auto& [k, fam] : {std::pair<std::string, int>{"icmp", 4}, {"icmpv6", 6}}) {
+    if (f != 0 && f != fam) continue;
+    Alternatives with_proto = alts;
+    AddAll(with_proto, "meta l4proto " + NftProtocol(k));
+    for (auto& a : IcmpFields(std::move(with_proto), r, k)) out.push_back(std::move(a));
+  }
+  if (!positive) {
+    Alternatives other = alts;
+    AddAll(other, f == 4   ? "meta l4proto != icmp"
+                  : f == 6 ? "meta l4proto != ipv6-icmp"
+                           : "meta l4proto != { icmp, ipv6-icmp }");
+    for (auto& a : other) out.push_back(std::move(a));
+  }
+  alts = std::move(out);
   return true;
 }
 
@@ -149,7 +182,7 @@ Alternatives ForFamily(const calc::Rule& r, int f) {
   }
   AddPorts(alts, r, true);
   AddPorts(alts, r, false);
-  if (!AddIcmp(alts, r)) return {};
+  if (!AddIcmp(alts, r, f)) return {};
   return alts;
 }
 

@@ -219,14 +219,51 @@ const Case kCases[] = {
      false,
      {"meta l4proto icmp icmp type != 3 drop",
       "meta l4proto icmp icmp type 3 icmp code != 1 drop"}},
-    {"icmp type without protocol is skipped",
+    {"icmp type without protocol matches the ICMP of each family",
      [] {
        calc::Rule r;
+       r.action = Action::kDeny;
        r.match.icmp_type = 8;
        return r;
      },
      false,
-     {}},
+     {"meta l4proto icmp icmp type 8 drop", "meta l4proto ipv6-icmp icmpv6 type 8 drop"}},
+    {"negated icmp type without protocol also matches what is not ICMP",
+     [] {
+       calc::Rule r;
+       r.not_match.icmp_type = 8;
+       return r;
+     },
+     false,
+     {std::string("meta l4proto icmp icmp type != 8 ") + kAllow,
+      std::string("meta l4proto ipv6-icmp icmpv6 type != 8 ") + kAllow,
+      std::string("meta l4proto != { icmp, ipv6-icmp } ") + kAllow}},
+    {"icmp type without protocol with a v4 net: v4 only",
+     [] {
+       calc::Rule r;
+       r.match.icmp_type = 8;
+       r.match.src_net = C("10.0.0.0/8");
+       return r;
+     },
+     false,
+     {std::string("meta nfproto ipv4 ip saddr 10.0.0.0/8 meta l4proto icmp icmp type 8 ") +
+      kAllow}},
+    {"numeric protocol 1 is icmp: a negated type narrows",
+     [] {
+       auto r = Proto("1");
+       r.not_match.icmp_type = 8;
+       return r;
+     },
+     false,
+     {std::string("meta l4proto 1 icmp type != 8 ") + kAllow}},
+    {"numeric protocol 58 is icmpv6",
+     [] {
+       auto r = WithAction(Proto("58"), Action::kDeny);
+       r.match.icmp_type = 128;
+       return r;
+     },
+     false,
+     {"meta l4proto 58 icmpv6 type 128 drop"}},
     {"icmp protocol with a v6 net never matches",
      [] {
        auto r = Proto("icmp");

@@ -57,7 +57,11 @@ std::string SplitChainName(std::string_view kind, const std::string& iface) {
 }
 
 std::string QuoteIface(std::string_view iface, bool wildcard) {
-  return fmt::format("\"{}{}\"", iface, wildcard ? "*" : "");
+  // nft's wildcard keeps the '*' within IFNAMSIZ - 1 bytes: a prefix of the
+  // longest name (15) matches that one name, so it is written exact (the
+  // wildcard is rejected by nft and would fail every transaction).
+  constexpr size_t kMaxName = 15;
+  return fmt::format("\"{}{}\"", iface, wildcard && iface.size() < kMaxName ? "*" : "");
 }
 
 std::string IpSetName(const std::string& ip_set_id, int family) {
