@@ -103,7 +103,7 @@ Result<ResolvedConfig> ResolveConfig(const ConfigInputs& in) {
         break;
       }
       const std::string what = fmt::format("value for {}: {} (from {}): {}", table[i].info.name,
-                                            ShortRepr(offer.raw), offer.text, st.message());
+                                           ShortRepr(offer.raw), offer.text, st.message());
       if (!FromDatastore(offer.source)) return Status::InvalidArgument("Invalid " + what);
       out.warnings.push_back("Ignoring invalid " + what);
     }
@@ -126,9 +126,9 @@ Result<std::string> CheckDatastoreValue(std::string_view name, std::string_view 
   }
   const ParamSpec& row = ParamTable()[*i];
   if (row.info.bootstrap_only) {
-    return Status::InvalidArgument(fmt::format(
-        "{} is local-only (config file or environment): the agent ignores it in etcd",
-        row.info.name));
+    return Status::InvalidArgument(
+        fmt::format("{} is local-only (config file or environment): the agent ignores it in etcd",
+                    row.info.name));
   }
   const std::string_view v = Trim(raw);
   if (v.empty() && !row.empty_is_value) {
@@ -138,8 +138,8 @@ Result<std::string> CheckDatastoreValue(std::string_view name, std::string_view 
   Config c = DefaultConfig("localhost");
   const Status st = row.parse(v, c, warnings);
   if (!st.ok()) {
-    return Status::InvalidArgument(fmt::format("Invalid value for {}: {}: {}", row.info.name,
-                                               ShortRepr(v), st.message()));
+    return Status::InvalidArgument(
+        fmt::format("Invalid value for {}: {}: {}", row.info.name, ShortRepr(v), st.message()));
   }
   return row.render(c);
 }

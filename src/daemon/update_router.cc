@@ -26,8 +26,7 @@ bool SetOrErase(std::map<std::string, std::string>& map, const std::string& name
 
 }  // namespace
 
-UpdateRouter::UpdateRouter(model::ValidationContext ctx, calc::CalcGraph& graph,
-                           const Clock& clock)
+UpdateRouter::UpdateRouter(model::ValidationContext ctx, calc::CalcGraph& graph, const Clock& clock)
     : ctx_(std::move(ctx)), graph_(graph), rejection_log_(clock, kRejectionLogInterval) {}
 
 bool UpdateRouter::OnUpdate(std::string_view key_text, const std::optional<std::string>& raw) {

@@ -118,9 +118,10 @@ TEST(SpecExamplesTest, IdsThatEtcdV2HidesAreRejected) {
   for (const std::string key :
        {"/calico/v1/policy/tier/default/policy/_hidden", "/calico/v1/policy/tier/_t/policy/p",
         "/calico/v1/host/node1/endpoint/_e", "/calico/v1/policy/profile/_p/rules"}) {
-    const Decoded d = DecodeAt(key, key.find("endpoint") != std::string::npos
-                                        ? std::string(R"({"name": "eth0"})")
-                                        : key.ends_with("rules") ? std::string("{}") : policy);
+    const Decoded d =
+        DecodeAt(key, key.find("endpoint") != std::string::npos ? std::string(R"({"name": "eth0"})")
+                      : key.ends_with("rules")                  ? std::string("{}")
+                                                                : policy);
     EXPECT_FALSE(d.value.has_value()) << key;
     ASSERT_EQ(d.issues.size(), 1u) << key;
     EXPECT_NE(d.issues[0].find("starts with '_': etcd v2 hides"), std::string::npos) << key;
