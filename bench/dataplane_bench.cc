@@ -37,6 +37,7 @@ class TeeBackend : public NftBackend {
   }
   Result<uint32_t> Generation() override { return real_->Generation(); }
   Result<TableShape> ReadShape() override { return real_->ReadShape(); }
+  Status Check(const std::string& script) override { return real_->Check(script); }
   std::string last;
 
  private:

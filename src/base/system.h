@@ -2,6 +2,7 @@
 // the agent and felixctl: the environment, an optional file, the hostname.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,5 +17,8 @@ std::map<std::string, std::string> ProcessEnvironment();
 Result<std::optional<std::string>> ReadFileIfExists(const std::string& path);
 // gethostname(); "localhost" if that fails.
 std::string SystemHostname();
+// Raises the soft RLIMIT_NOFILE to the hard limit; returns the soft limit
+// in effect afterwards.
+uint64_t RaiseFileLimit();
 
 }  // namespace felix

@@ -1,8 +1,10 @@
 #include "base/system.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -39,6 +41,18 @@ TEST(SystemTest, UnreadablePathIsAnError) {
 }
 
 TEST(SystemTest, HostnameIsNotEmpty) { EXPECT_FALSE(SystemHostname().empty()); }
+
+TEST(SystemTest, FileLimitIsRaisedToTheHardLimit) {
+  rlimit r{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &r), 0);
+  rlimit lowered = r;
+  lowered.rlim_cur = std::min<rlim_t>(r.rlim_max, 256);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  EXPECT_EQ(RaiseFileLimit(), r.rlim_max);
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &lowered), 0);
+  EXPECT_EQ(lowered.rlim_cur, r.rlim_max);
+  setrlimit(RLIMIT_NOFILE, &r);
+}
 
 }  // namespace
 }  // namespace felix

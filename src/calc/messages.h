@@ -166,6 +166,10 @@ struct DataplaneConfig {
   config::EndpointToHostAction default_endpoint_to_host_action =
       config::EndpointToHostAction::kDrop;
   std::vector<config::FailsafePort> failsafe_inbound, failsafe_outbound;
+  // DropActionOverride: what every drop of ours becomes (spec §18).
+  config::DropActionOverride drop_action_override = config::DropActionOverride::kDrop;
+  // LogPrefix: the prefix of the `log` action's lines when a rule has none.
+  std::string log_prefix = "calico-packet";
   friend bool operator==(const DataplaneConfig&, const DataplaneConfig&) = default;
 };
 

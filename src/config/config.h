@@ -2,7 +2,8 @@
 // typed values and how the sources are layered.
 //
 // Every parameter of spec §16.2 (Felix 1.4 [PY]) plus the few our design adds
-// (EtcdApi, NftablesRefreshInterval, HealthEnabled, HealthPort, LogPrefix) is
+// (EtcdApi, NftablesRefreshInterval, HealthEnabled, HealthPort, LogPrefix,
+// HealthHost, PrometheusMetricsHost: Felix's later names) is
 // one row of a table: name, description (the text of the start-of-day line),
 // default, bootstrap-only flag, parser. ResolveConfig() is a pure function
 // from the raw sources to a typed Config; the daemon does all the I/O (reading
@@ -129,6 +130,8 @@ struct Config {
   bool health_enabled = false;                    // HealthEnabled
   int health_port = 0;                            // HealthPort
   std::string log_prefix;                         // LogPrefix
+  std::string health_host;                        // HealthHost
+  std::string prometheus_metrics_host;            // PrometheusMetricsHost ("" = every address)
 
   // The etcd URLs to use: EtcdEndpoints if set, else EtcdScheme://EtcdAddr.
   std::vector<std::string> EtcdUrls() const;
@@ -151,6 +154,10 @@ struct ParameterInfo {
   std::string_view description;
   std::string_view default_value;  // raw text; "" for FelixHostname (caller's)
   bool bootstrap_only = false;
+  // Why Felix++ does not act on it ("" = it does). Set from any source but
+  // the default, such a parameter gets a WARNING at start of day and on
+  // every change, never a "changed" line.
+  std::string_view unsupported;
 };
 
 // Every parameter, in table order (the order of the start-of-day lines).
@@ -204,7 +211,8 @@ std::vector<std::string> StartOfDayLines(const ResolvedConfig& r);
 // (Python repr: 'text', 42, True, ['cali'], [22], None). Empty if unknown.
 std::string RenderValue(const Config& c, std::string_view name);
 
-// Names of the parameters whose effective value differs, table order.
+// Names of the parameters whose effective value differs, table order
+// (unsupported ones included: the caller decides what to say).
 std::vector<std::string> ChangedParameters(const Config& before, const Config& after);
 
 }  // namespace felix::config

@@ -68,6 +68,18 @@ std::string RenderOptStr(const Config& c) {
   return (c.*F).has_value() ? PyRepr(*(c.*F)) : "None";
 }
 
+// A host to listen on: an IP address or a host name ("" where allowed).
+template <auto F>
+Status ListenHost(std::string_view raw, Config& c, Warnings&) {
+  for (char ch : raw) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == ':';
+    if (!ok) return Status::InvalidArgument("not an IP address or host name");
+  }
+  c.*F = std::string(raw);
+  return Status::Ok();
+}
+
 template <auto F>
 Status Port(std::string_view raw, Config& c, Warnings&) {
   const Result<int> v = ParsePort(raw);

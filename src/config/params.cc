@@ -2,7 +2,8 @@
 // default and description (Felix 1.4 calico/felix/config.py, including the
 // "froman" typo), in [PY]'s order of definition, then the parameters our
 // design adds (EtcdApi, NftablesRefreshInterval, HealthEnabled, HealthPort,
-// LogPrefix). Defaults are raw text, parsed like any other source.
+// LogPrefix, HealthHost, PrometheusMetricsHost). Defaults are raw text,
+// parsed like any other source.
 #include "config/params.h"
 
 #include "config/param_kinds.h"
@@ -21,7 +22,7 @@ inline constexpr char kDriverProm[] = "Etcd driver Prometheus port";
 constexpr ParamSpec Row(std::string_view name, std::string_view desc, std::string_view def,
                         bool boot, decltype(ParamSpec::parse) parse,
                         decltype(ParamSpec::render) render, bool empty_is_value = false) {
-  return ParamSpec{{name, desc, def, boot}, empty_is_value, parse, render};
+  return ParamSpec{{name, desc, def, boot, {}}, empty_is_value, parse, render};
 }
 constexpr bool kBoot = true;
 constexpr bool kAny = false;
@@ -158,15 +159,64 @@ const ParamSpec kTable[] = {
         Port<&C::health_port>, RenderInt<&C::health_port>),
     Row("LogPrefix", "Prefix of the kernel log lines of packets logged by Felix's rules.",
         "calico-packet", kAny, Prefix, RenderStr<&C::log_prefix>),
+    // Listening addresses are local-only: etcd must not open ports on hosts.
+    Row("HealthHost", "The host that the health server should bind to.", "localhost", kBoot,
+        ListenHost<&C::health_host>, RenderStr<&C::health_host>),
+    Row("PrometheusMetricsHost",
+        "The host that the Prometheus metrics server should bind to (empty: every address).", "",
+        kBoot, ListenHost<&C::prometheus_metrics_host>, RenderStr<&C::prometheus_metrics_host>,
+        /*empty_is_value=*/true),
 };
+
+// What Felix++ does not act on, and why (issue: parameters that were
+// accepted, some even logged as applied, and did nothing).
+struct Unsupported {
+  std::string_view name, reason;
+};
+constexpr Unsupported kUnsupported[] = {
+    {"StartupCleanupDelay", "the table is replaced atomically; there is nothing to clean up"},
+    {"HostInterfacePollInterval", "interfaces and addresses are followed by netlink events"},
+    {"IptablesRefreshInterval", "there are no iptables rules; see NftablesRefreshInterval"},
+    {"MetadataAddr", "no metadata service rule is programmed"},
+    {"MetadataPort", "no metadata service rule is programmed"},
+    {"IgnoreLooseRPF", "the RPF setting is neither checked nor changed"},
+    {"ClusterGUID", "there is no usage reporting"},
+    {"UsageReportingEnabled", "there is no usage reporting"},
+    {"IpInIpEnabled", "IP-in-IP devices are not managed"},
+    {"IpInIpMtu", "IP-in-IP devices are not managed"},
+    {"IpInIpTunnelAddr", "IP-in-IP devices are not managed"},
+    {"ReportingIntervalSecs", "status reports are not written yet"},
+    {"ReportingTTLSecs", "status reports are not written yet"},
+    {"EndpointReportingEnabled", "endpoint status is not written yet"},
+    {"EndpointReportingDelaySecs", "endpoint status is not written yet"},
+    {"MaxIpsetSize", "nft sets have no size limit"},
+    {"IptablesMarkMask", "the mark bits are fixed (0x03000000, inside the default mask)"},
+    {"EtcdDriverPrometheusMetricsPort", "there is no separate etcd driver process"},
+    {"Ipv6Support", "IPv6 is always policed (one inet table for both families)"},
+    {"IptablesGeneratorPlugin", "there are no iptables generator plugins"},
+};
+
+std::vector<ParamSpec> WithSupport() {
+  std::vector<ParamSpec> rows(std::begin(kTable), std::end(kTable));
+  for (ParamSpec& row : rows) {
+    for (const Unsupported& u : kUnsupported) {
+      if (u.name == row.info.name) row.info.unsupported = u.reason;
+    }
+  }
+  return rows;
+}
 
 }  // namespace
 
-std::span<const ParamSpec> ParamTable() { return kTable; }
+std::span<const ParamSpec> ParamTable() {
+  static const std::vector<ParamSpec> rows = WithSupport();
+  return rows;
+}
 
 std::optional<size_t> FindParamIndex(std::string_view name) {
-  for (size_t i = 0; i < std::size(kTable); ++i) {
-    if (EqualsIgnoreCase(kTable[i].info.name, name)) return i;
+  const std::span<const ParamSpec> table = ParamTable();
+  for (size_t i = 0; i < table.size(); ++i) {
+    if (EqualsIgnoreCase(table[i].info.name, name)) return i;
   }
   return std::nullopt;
 }

@@ -22,24 +22,47 @@ constexpr auto kIdleWait = std::chrono::seconds(10);
 // Syncer callbacks (datastore thread) -> events for the loop thread.
 class Agent::QueueCallbacks : public datastore::SyncerCallbacks {
  public:
-  explicit QueueCallbacks(EventQueue& q) : q_(q) {}
+  QueueCallbacks(EventQueue& q, AgentStatus& status) : q_(q), status_(status) {}
   void OnStatus(datastore::SyncStatus s) override { q_.Push(StatusEvent{s}); }
   void OnUpdates(std::vector<datastore::KeyUpdate> u) override {
     q_.Push(UpdatesEvent{std::move(u)});
   }
   void OnInSync() override { q_.Push(InSyncEvent{}); }
+  // Straight to the status: readiness must drop even while the loop is busy.
+  void OnReachable(bool r) override { status_.datastore_reachable = r; }
 
  private:
   EventQueue& q_;
+  AgentStatus& status_;
 };
+
+namespace {
+
+datastore::SyncerOptions SyncerOptionsOf(const config::Config& c) {
+  datastore::SyncerOptions o;
+  o.resync_interval = std::chrono::seconds(std::max<int64_t>(0, c.periodic_resync_interval));
+  return o;
+}
+
+}  // namespace
 
 Agent::Agent(config::ConfigInputs inputs, config::ResolvedConfig bootstrap, AgentDeps deps)
     : deps_(std::move(deps)),
-      callbacks_(std::make_unique<QueueCallbacks>(queue_)),
-      core_(std::make_unique<AgentCore>(std::move(inputs), std::move(bootstrap), *deps_.nft,
-                                        RealClock(), status_)),
-      syncer_(std::make_unique<datastore::Syncer>(*deps_.etcd, *callbacks_)),
-      wake_fd_(::eventfd(0, EFD_NONBLOCK)) {}
+      callbacks_(std::make_unique<QueueCallbacks>(queue_, status_)),
+      core_(std::make_unique<AgentCore>(std::move(inputs), bootstrap, *deps_.nft, RealClock(),
+                                        status_)),
+      syncer_(std::make_unique<datastore::Syncer>(*deps_.etcd, *callbacks_,
+                                                  SyncerOptionsOf(bootstrap.config))),
+      wake_fd_(::eventfd(0, EFD_NONBLOCK)) {
+  OnConfig(bootstrap.config);
+  core_->SetConfigListener([this](const config::Config& c) { OnConfig(c); });
+}
+
+void Agent::OnConfig(const config::Config& c) {
+  syncer_->SetResyncInterval(SyncerOptionsOf(c).resync_interval);
+  status_.health_port = c.health_enabled ? c.health_port : -1;
+  status_.metrics_port = c.prometheus_metrics_enabled ? c.prometheus_metrics_port : -1;
+}
 
 Agent::~Agent() {
   Stop();

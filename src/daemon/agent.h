@@ -33,6 +33,9 @@ class Agent {
  private:
   class QueueCallbacks;
   void Loop();
+  // What the config changes outside the core: the syncer's resync interval
+  // and the servers main() runs (published in status_).
+  void OnConfig(const config::Config& c);
 
   AgentDeps deps_;
   AgentStatus status_;

@@ -41,6 +41,8 @@ calc::DataplaneConfig DataplaneConfigOf(const config::Config& c) {
   d.default_endpoint_to_host_action = c.default_endpoint_to_host_action;
   d.failsafe_inbound = c.failsafe_inbound;
   d.failsafe_outbound = c.failsafe_outbound;
+  d.drop_action_override = c.drop_action_override;
+  d.log_prefix = c.log_prefix;
   return d;
 }
 
@@ -107,6 +109,8 @@ void AgentCore::ResolveConfig(bool log_all) {
     LogParameters(config_);
   } else {
     for (const std::string& name : changed) {
+      // Unsupported: its warning (new text, below) says it all.
+      if (!config::FindParameter(name)->unsupported.empty()) continue;
       const auto* origin = config_.Origin(name);
       FLOG_INFO(kLog, "Parameter {} changed to {} (from {})", name,
                 config::RenderValue(config_.config, name), origin ? origin->text : "None");
@@ -124,6 +128,8 @@ void AgentCore::ResolveConfig(bool log_all) {
   ConfigureLogging(config_.config);
   router_.SetValidationContext(ValidationContextOf(config_.config));
   graph_.OnConfig(DataplaneConfigOf(config_.config));
+  dataplane_.SetRefreshInterval(DataplaneOptionsOf(config_.config).refresh_interval);
+  if (on_config_) on_config_(config_.config);
 }
 
 std::optional<Clock::time_point> AgentCore::Tick() {

@@ -5,6 +5,7 @@
 // blocking here, so tests drive it step by step with fakes.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -40,6 +41,11 @@ class AgentCore {
   std::optional<Clock::time_point> Tick();
 
   const config::ResolvedConfig& config() const { return config_; }
+  // Called (on the loop thread) with the new config after each change: the
+  // parts the core does not own (the syncer's resync interval, the servers).
+  void SetConfigListener(std::function<void(const config::Config&)> listener) {
+    on_config_ = std::move(listener);
+  }
   dataplane::Health health() const { return dataplane_.health(); }
   bool in_sync() const { return in_sync_; }
   const dataplane::Dataplane& dataplane() const { return dataplane_; }
@@ -59,6 +65,7 @@ class AgentCore {
   bool trim_before_program_ = false;  // first in-sync: malloc_trim before the full program
   bool config_dirty_ = false;
   datastore::SyncStatus status_ = datastore::SyncStatus::kWaitForReady;
+  std::function<void(const config::Config&)> on_config_;
 };
 
 }  // namespace felix::daemon

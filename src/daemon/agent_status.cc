@@ -22,7 +22,8 @@ bool Live(const AgentStatus& s, std::chrono::steady_clock::time_point now,
 
 bool Ready(const AgentStatus& s, std::chrono::steady_clock::time_point now,
            std::chrono::seconds max_silence) {
-  return Live(s, now, max_silence) && s.in_sync.load() && s.dataplane_ok.load();
+  return Live(s, now, max_silence) && s.in_sync.load() && s.datastore_reachable.load() &&
+         s.dataplane_ok.load();
 }
 
 std::string RenderMetrics(const AgentStatus& s) {
@@ -31,6 +32,8 @@ std::string RenderMetrics(const AgentStatus& s) {
          s.in_sync.load() ? 1 : 0);
   Metric(out, "felix_datastore_ready", "gauge", "1 while /calico/v1/Ready is true.",
          s.datastore_ready.load() ? 1 : 0);
+  Metric(out, "felix_datastore_reachable", "gauge", "1 while etcd answers the agent's requests.",
+         s.datastore_reachable.load() ? 1 : 0);
   Metric(out, "felix_dataplane_ok", "gauge", "1 if the last nftables transaction succeeded.",
          s.dataplane_ok.load() ? 1 : 0);
   Metric(out, "felix_datastore_updates_total", "counter", "Datastore key updates processed.",

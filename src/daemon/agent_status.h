@@ -13,6 +13,7 @@ namespace felix::daemon {
 struct AgentStatus {
   std::atomic<bool> in_sync{false};          // the datastore reached in-sync once
   std::atomic<bool> datastore_ready{false};  // Ready is true (not waiting)
+  std::atomic<bool> datastore_reachable{false};  // etcd answered the last request
   std::atomic<bool> dataplane_ok{true};      // the last transaction succeeded
   std::atomic<int64_t> last_tick_ns{0};      // steady clock of the loop's last pass
   std::atomic<uint64_t> datastore_updates{0};
@@ -21,12 +22,17 @@ struct AgentStatus {
   std::atomic<uint64_t> dataplane_failures{0};
   std::atomic<uint64_t> apply_micros_total{0};  // summed duration of applies
   std::atomic<uint64_t> config_changes{0};
+  // The servers the config asks for (-1 = off), for the thread that runs
+  // them: HealthEnabled/HealthPort, PrometheusMetricsEnabled/Port, live.
+  std::atomic<int> health_port{-1};
+  std::atomic<int> metrics_port{-1};
 };
 
 // Liveness: the loop thread has run within `max_silence` of `now`.
 bool Live(const AgentStatus& s, std::chrono::steady_clock::time_point now,
           std::chrono::seconds max_silence);
-// Readiness: live, in sync with the datastore, and the dataplane programmed.
+// Readiness: live, in sync with the datastore, etcd answering, and the
+// dataplane programmed.
 bool Ready(const AgentStatus& s, std::chrono::steady_clock::time_point now,
            std::chrono::seconds max_silence);
 

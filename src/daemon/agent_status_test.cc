@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "daemon/status_server.h"
 
@@ -23,6 +30,7 @@ TEST(AgentStatusTest, LivenessAndReadiness) {
     seconds age;
     bool in_sync, dataplane_ok;
     bool live, ready;
+    bool reachable = true;
   };
   const Row rows[] = {
       {"never ticked", false, seconds(0), true, true, false, false},
@@ -30,6 +38,7 @@ TEST(AgentStatusTest, LivenessAndReadiness) {
       {"fresh, waiting for the datastore", true, seconds(1), false, true, true, false},
       {"fresh, dataplane failing", true, seconds(1), true, false, true, false},
       {"loop silent too long", true, seconds(31), true, true, false, false},
+      {"etcd not answering", true, seconds(1), true, true, true, false, false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.desc);
@@ -37,6 +46,7 @@ TEST(AgentStatusTest, LivenessAndReadiness) {
     if (r.ticked) Tick(s, now - r.age);
     s.in_sync = r.in_sync;
     s.dataplane_ok = r.dataplane_ok;
+    s.datastore_reachable = r.reachable;
     EXPECT_EQ(Live(s, now, seconds(30)), r.live);
     EXPECT_EQ(Ready(s, now, seconds(30)), r.ready);
   }
@@ -66,6 +76,7 @@ TEST(StatusServerTest, ServesHealthAndMetricsOnLoopback) {
   EXPECT_EQ(res->status, 503);
   Tick(s, steady_clock::now());
   s.in_sync = true;
+  s.datastore_reachable = true;
   res = h.Get("/readiness");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
@@ -78,6 +89,42 @@ TEST(StatusServerTest, ServesHealthAndMetricsOnLoopback) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_NE(res->body.find("felix_in_sync 1"), std::string::npos);
+}
+
+int OpenFds() {
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
+// Idle clients cannot pile up descriptors in the agent (issue: they did,
+// until etcd's connection had none left): the server holds a bounded number
+// of connections, and answers again once the idle ones time out.
+TEST(StatusServerTest, IdleConnectionsAreBounded) {
+  AgentStatus s;
+  auto metrics = StatusServer::Start(StatusServer::Kind::kMetrics, "127.0.0.1", 0, s);
+  ASSERT_TRUE(metrics.ok()) << metrics.status().ToString();
+  const int before = OpenFds();
+  constexpr int kClients = 200;
+  std::vector<int> clients;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>((*metrics)->port()));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < kClients; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    (void)connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    clients.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const int held_by_server = OpenFds() - before - kClients;
+  EXPECT_LE(held_by_server, 12) << "workers + queue + the one being accepted";
+  for (int fd : clients) close(fd);
+  httplib::Client m("127.0.0.1", (*metrics)->port());
+  m.set_connection_timeout(10);
+  auto res = m.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
 }
 
 }  // namespace

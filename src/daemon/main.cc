@@ -39,6 +39,10 @@ int Main(int argc, char** argv) {
   for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Descriptors for etcd, netlink and the log must never run out: take the
+  // hard limit where the soft one is lower.
+  RaiseFileLimit();
+
   // Default logging until the config says otherwise: errors to the screen.
   LogRouter::Get().SetSink(LogRouter::Slot::kScreen, MakeScreenSink(), Severity::kError);
 
@@ -81,36 +85,33 @@ int Main(int argc, char** argv) {
 
   Agent agent(inputs, *bootstrap, std::move(deps));
   agent.Start();
-  // Health on loopback only (as Felix's HealthHost default); metrics on every
-  // address, as Felix's Prometheus endpoint. Both are read at start of day.
-  std::unique_ptr<StatusServer> health, metrics;
+  // Hosts are local-only (HealthHost: loopback by default); whether each
+  // server runs and on which port follows the config live.
   const config::Config& c = bootstrap->config;
-  if (c.health_enabled) {
-    auto s = StatusServer::Start(StatusServer::Kind::kHealth, "127.0.0.1", c.health_port,
-                                 agent.status());
-    if (s.ok())
-      health = std::move(s).value();
-    else
-      FLOG_ERROR(kLog, "Health endpoint: {}", s.status().message());
-  }
-  if (c.prometheus_metrics_enabled) {
-    auto s = StatusServer::Start(StatusServer::Kind::kMetrics, "0.0.0.0", c.prometheus_metrics_port,
-                                 agent.status());
-    if (s.ok())
-      metrics = std::move(s).value();
-    else
-      FLOG_ERROR(kLog, "Metrics endpoint: {}", s.status().message());
-  }
+  StatusServerSlot health(StatusServer::Kind::kHealth, c.health_host, agent.status());
+  StatusServerSlot metrics(StatusServer::Kind::kMetrics,
+                           c.prometheus_metrics_host.empty() ? "0.0.0.0"
+                                                             : c.prometheus_metrics_host,
+                           agent.status());
+  const timespec kReconcileEvery{0, 500'000'000};
   for (;;) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
+    health.Want(agent.status().health_port);
+    metrics.Want(agent.status().metrics_port);
+    const int sig = sigtimedwait(&signals, nullptr, &kReconcileEvery);
+    if (sig < 0) continue;  // timeout (or EINTR): reconcile the servers
     if (sig == SIGHUP) {
       LogRouter::Get().ReopenAll();
       FLOG_INFO(kLog, "Reopened log files on SIGHUP");
       continue;
     }
     FLOG_INFO(kLog, "Received signal {}; exiting, leaving the dataplane in place", sig);
-    if (!StopWithin([&agent] { agent.Stop(); }, kStopLimit)) {
+    if (!StopWithin(
+            [&] {
+              health.Stop();
+              metrics.Stop();
+              agent.Stop();
+            },
+            kStopLimit)) {
       // A long transaction is still in the kernel: abandoning it is safe
       // (it is atomic and aborts when our socket closes).
       FLOG_WARNING(kLog, "Stopping took longer than {} ms; exiting now, the table stays as it was",

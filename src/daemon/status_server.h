@@ -22,4 +22,23 @@ class StatusServer {
   virtual int port() const = 0;
 };
 
+// One server kept as the config asks, on a fixed host (HealthHost,
+// PrometheusMetricsHost: local-only): Want(port) starts, moves or stops it.
+class StatusServerSlot {
+ public:
+  StatusServerSlot(StatusServer::Kind kind, std::string host, const AgentStatus& status)
+      : kind_(kind), host_(std::move(host)), status_(status) {}
+  // -1 = off. A port that cannot be bound is logged and tried again at the
+  // next different request.
+  void Want(int port);
+  void Stop() { server_.reset(); }
+
+ private:
+  const StatusServer::Kind kind_;
+  const std::string host_;
+  const AgentStatus& status_;
+  int port_ = -1;
+  std::unique_ptr<StatusServer> server_;
+};
+
 }  // namespace felix::daemon

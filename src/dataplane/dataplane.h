@@ -105,6 +105,9 @@ class NftBackend {
   // The shape of table inet calico read with netlink dumps (nothing of the
   // table kept but the counts); NotFound when the table is absent.
   virtual Result<TableShape> ReadShape() = 0;
+  // Sends `script` to the kernel for validation only (nft --check: the batch
+  // is checked in full and then aborted); nothing changes either way.
+  virtual Status Check(const std::string& script) = 0;
 };
 
 // libnftables in-process for scripts, direct netlink (libmnl, libnftnl) for
@@ -259,9 +262,27 @@ class Dataplane {
   const rules::InterfaceResolution& resolution() const { return renderer_.resolution(); }
   // What we believe the kernel holds (empty before the first program).
   const rules::Table& programmed() const { return programmed_; }
+  // Chains the kernel rejected, programmed as a lone `drop` instead (fail
+  // closed) until the renderer gives them other rules; name -> the rules.
+  const std::map<std::string, std::vector<std::string>>& quarantined() const {
+    return quarantine_;
+  }
+  // NftablesRefreshInterval changed live: the next refresh is rescheduled.
+  void SetRefreshInterval(std::chrono::seconds interval);
 
  private:
   Status Program();
+  // After the whole table failed: finds the chains the kernel rejects by
+  // checking (never applying) tables with halves of the candidates
+  // stubbed; adds them to quarantine_. False when stubbing every candidate
+  // does not help either (the fixed structure itself is rejected).
+  bool Isolate(const rules::Table& desired);
+  // `t` with every chain in `stubbed` reduced to a lone drop.
+  static rules::Table Stubbed(const rules::Table& t, const std::set<std::string>& stubbed);
+  // Forgets quarantined chains whose rules changed (they are tried again)
+  // and returns `delta` without the chains still quarantined.
+  rules::TableDelta WithoutQuarantined(const rules::TableDelta& delta,
+                                       const rules::Table& desired);
   // Reads the generation after one of our transactions; flags a verify when
   // it shows a foreign commit (never after a full replace).
   void NoteGeneration(bool after_full_replace);
@@ -271,7 +292,7 @@ class Dataplane {
 
   NftBackend& backend_;
   Clock& clock_;
-  const DataplaneOptions options_;
+  DataplaneOptions options_;
 
   void Resolve();
 
@@ -293,6 +314,8 @@ class Dataplane {
   std::optional<uint32_t> generation_;
   bool verify_now_ = false;     // a foreign commit was seen: refresh at the next Apply
   bool direct_failed_ = false;  // our last own batch failed: libnftables until one succeeds
+  std::map<std::string, std::vector<std::string>> quarantine_;
+  bool isolating_ = false;  // Program() called again from an isolation
 };
 
 }  // namespace felix::dataplane

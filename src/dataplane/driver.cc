@@ -83,9 +83,20 @@ Status Dataplane::Apply() {
 }
 
 Status Dataplane::Program() {
-  const rules::TableDelta& delta = renderer_.Flush();
-  const rules::Table& desired = renderer_.table();
+  const rules::TableDelta& flushed = renderer_.Flush();
+  const rules::Table& rendered = renderer_.table();
+  // Chains the kernel rejected stay a drop until their rules change.
+  std::optional<rules::TableDelta> trimmed;
+  if (!quarantine_.empty()) trimmed = WithoutQuarantined(flushed, rendered);
+  const rules::TableDelta& delta = trimmed ? *trimmed : flushed;
   const bool full = need_full_replace_ || !programmed_once_;
+  std::optional<rules::Table> stubbed;
+  if (full && !quarantine_.empty()) {
+    std::set<std::string> names;
+    for (const auto& [name, chain_rules] : quarantine_) names.insert(name);
+    stubbed = Stubbed(rendered, names);
+  }
+  const rules::Table& desired = stubbed ? *stubbed : rendered;
   const Clock::time_point now = clock_.Now();
   last_program_ = now;
   // Changes of set members and of rules in regular chains (the common
@@ -109,6 +120,17 @@ Status Dataplane::Program() {
   Status st = !any ? Status::Ok() : direct ? backend_.Commit(*direct) : backend_.Run(script);
   if (direct && any) direct_failed_ = !st.ok();
   if (!direct && any && st.ok()) direct_failed_ = false;
+  if (!st.ok() && full && !direct && !isolating_) {
+    // Both encoders failed on the whole table: find what the kernel rejects
+    // and program everything else.
+    isolating_ = true;
+    const bool isolated = Isolate(desired);
+    isolating_ = false;
+    if (isolated) {
+      need_full_replace_ = true;
+      return Program();
+    }
+  }
   if (!st.ok()) {
     backoff_ =
         backoff_.count() == 0 ? options_.retry_min : std::min(backoff_ * 2, options_.retry_max);

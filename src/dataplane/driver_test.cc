@@ -160,6 +160,59 @@ TEST_F(DriverTest, AFailedOwnBatchIsRetriedThroughLibnftables) {
   EXPECT_EQ(backend_.direct_batches, batches + 2);
 }
 
+calc::ActivePolicyUpdate TcpPolicy(const std::string& name, int port) {
+  calc::ActivePolicyUpdate p;
+  p.id = {"default", name};
+  calc::Rule r;
+  r.match.protocol = "tcp";
+  r.match.dst_ports = std::vector<model::PortRange>{{port, port}};
+  p.inbound = {r};
+  return p;
+}
+
+// A chain the kernel rejects is found (by validation only), programmed as a
+// drop, and everything else is programmed; later changes still go in; the
+// offender is tried again when its rules change.
+TEST_F(DriverTest, AChainTheKernelRejectsIsQuarantinedAndTheRestProgrammed) {
+  backend_.rejects = [](const std::string& script) {
+    return script.find("dport 6666") != std::string::npos;
+  };
+  calc::HostEndpointUpdate eth0 = Hep("ep0", "eth0"), eth1 = Hep("ep1", "eth1");
+  eth0.policy.tiers = {calc::TierInfo{"default", {"poison", "web"}}};
+  eth1.policy.tiers = {calc::TierInfo{"default", {"web"}}};
+  dp_.OnUpdate(TcpPolicy("poison", 6666));
+  dp_.OnUpdate(TcpPolicy("web", 80));
+  dp_.OnUpdate(eth0);
+  dp_.OnUpdate(eth1);
+  dp_.OnUpdate(calc::InSync{});
+  EXPECT_FALSE(dp_.Apply().ok());  // our own batch, rejected
+  clock_.Advance(milliseconds(100));
+  ASSERT_TRUE(dp_.Apply().ok()) << "isolated and programmed without the offender";
+  EXPECT_GT(backend_.checks, 2);
+  ASSERT_EQ(dp_.quarantined().size(), 1u);
+  const auto [name, rejected] = *dp_.quarantined().begin();  // copies: the entry goes later
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_NE(rejected[0].find("dport 6666"), std::string::npos);
+  EXPECT_EQ(dp_.programmed().chains.at(name).rules, std::vector<std::string>{"drop"});
+  EXPECT_EQ(backend_.scripts.back().find("6666"), std::string::npos);
+  EXPECT_NE(backend_.scripts.back().find("tcp dport 80"), std::string::npos);
+  EXPECT_TRUE(dp_.health().ok);
+
+  // Other changes keep going in; the offender stays a drop.
+  clock_.Advance(seconds(1));
+  dp_.OnUpdate(TcpPolicy("web", 8080));
+  ASSERT_TRUE(dp_.Apply().ok());
+  EXPECT_NE(backend_.scripts.back().find("8080"), std::string::npos);
+  EXPECT_EQ(dp_.programmed().chains.at(name).rules, std::vector<std::string>{"drop"});
+
+  // Its rules change: tried again, and programmed.
+  clock_.Advance(seconds(1));
+  dp_.OnUpdate(TcpPolicy("poison", 7777));
+  ASSERT_TRUE(dp_.Apply().ok());
+  EXPECT_TRUE(dp_.quarantined().empty());
+  EXPECT_NE(dp_.programmed().chains.at(name).rules[0].find("dport 7777"), std::string::npos);
+}
+
 TEST_F(DriverTest, ChangesSoonAfterATransactionWaitForTheMinimumInterval) {
   RecordingNftBackend backend;
   FakeClock clock;

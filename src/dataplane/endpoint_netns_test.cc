@@ -143,3 +143,32 @@ TEST_F(NetnsTest, UntrackedAllowAcceptsBeforeTrackedPolicy) {
 
 }  // namespace
 }  // namespace felix::dataplane
+
+namespace felix::dataplane {
+namespace {
+
+using namespace nstest;  // NOLINT: the fixture's helpers
+
+// DropActionOverride on the real packet path: ACCEPT and LOG-and-ACCEPT let
+// through what policy drops; LOG-and-DROP still drops (and its log rules are
+// accepted by the kernel, in the first program and in a change).
+TEST_F(NetnsTest, DropActionOverride) {
+  using O = config::DropActionOverride;
+  for (O o : {O::kAccept, O::kLogAndDrop, O::kLogAndAccept, O::kDrop}) {
+    SCOPED_TRACE(static_cast<int>(o));
+    NewDriver();
+    calc::ConfigUpdate c = Config();
+    c.config.drop_action_override = o;
+    Program({c, Policy("web", {Tcp(model::Action::kAllow, 80)}), Hep("ep0", "eth0", {"web"}),
+             calc::InSync{}});
+    const bool opens = o == O::kAccept || o == O::kLogAndAccept;
+    EXPECT_TRUE(Connects("10.99.0.1", 80));
+    EXPECT_EQ(Connects("10.99.0.1", 8080), opens);
+    Program({Policy("web", {Tcp(model::Action::kDeny, 80), Tcp(model::Action::kAllow, 8080)})});
+    EXPECT_EQ(Connects("10.99.0.1", 80), opens) << "a deny rule is a drop too";
+    EXPECT_TRUE(Connects("10.99.0.1", 8080));
+  }
+}
+
+}  // namespace
+}  // namespace felix::dataplane

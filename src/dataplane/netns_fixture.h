@@ -20,21 +20,29 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "dataplane/dataplane.h"
 #include "dataplane/netns.h"
 
 namespace felix::dataplane::nstest {
 
-// Forwards to the real backend and records every successful script.
+// Forwards to the real backend and records every successful script. With
+// `rejects` set, a transaction holding such text fails as if the kernel had
+// refused it (fault injection; everything else reaches the real kernel).
 class TeeBackend : public NftBackend {
  public:
   explicit TeeBackend(std::unique_ptr<NftBackend> real) : real_(std::move(real)) {}
   Status Run(const std::string& script) override {
+    if (Rejected(script)) return Status::IoError("Error: injected: rejected by the kernel");
     Status st = real_->Run(script);
     if (st.ok()) scripts.push_back(script);
     return st;
   }
   Status Commit(const DirectChange& c) override {
+    if (rejects && Rejected(DirectChangeScript(c))) {
+      return Status::IoError("netlink batch: injected: Invalid argument");
+    }
     Status st = real_->Commit(c);
     if (st.ok()) scripts.push_back(DirectChangeScript(c));
     return st;
@@ -44,10 +52,16 @@ class TeeBackend : public NftBackend {
     ++shape_reads;
     return real_->ReadShape();
   }
+  Status Check(const std::string& script) override {
+    if (Rejected(script)) return Status::IoError("Error: injected: rejected by the kernel");
+    return real_->Check(script);
+  }
   std::vector<std::string> scripts;
   int shape_reads = 0;
+  std::function<bool(const std::string&)> rejects;
 
  private:
+  bool Rejected(const std::string& script) const { return rejects && rejects(script); }
   std::unique_ptr<NftBackend> real_;
 };
 

@@ -36,6 +36,13 @@ class LibNftablesBackend : public NftBackend {
     return Status::Ok();
   }
 
+  Status Check(const std::string& script) override {
+    nft_ctx_set_dry_run(ctx_, true);
+    Status st = Run(script);
+    nft_ctx_set_dry_run(ctx_, false);
+    return st;
+  }
+
   Status Commit(const DirectChange& c) override { return reader_->Commit(c); }
   Result<uint32_t> Generation() override { return reader_->Generation(); }
   Result<TableShape> ReadShape() override { return reader_->ReadShape(); }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ class RecordingNftBackend : public NftBackend {
       fail_next.pop_front();
       return st;
     }
+    if (rejects && rejects(script)) return Status::IoError("rejected by the kernel");
     scripts.push_back(script);
     ++generation;
     return Status::Ok();
@@ -43,12 +45,21 @@ class RecordingNftBackend : public NftBackend {
     if (!table_exists) return Status::NotFound("table inet calico does not exist");
     return shape;
   }
+  Status Check(const std::string& script) override {
+    ++checks;
+    if (rejects && rejects(script)) return Status::IoError("rejected by the kernel");
+    return Status::Ok();
+  }
   // Another process commits a transaction (to our table or not).
   void ForeignCommit() { ++generation; }
 
   std::vector<std::string> scripts;   // successful transactions, in order
   std::vector<std::string> attempts;  // every Run, failed ones included
   std::deque<Status> fail_next;       // statuses returned by the next Runs
+  // A script the "kernel" rejects whenever it holds such content (Run,
+  // Commit and Check alike).
+  std::function<bool(const std::string&)> rejects;
+  int checks = 0;
   uint32_t generation = 7;
   bool table_exists = true;
   TableShape shape;

@@ -1,7 +1,8 @@
 // The one real HttpTransport: libcurl easy handles, in process. Fails over to
-// the next endpoint on connection errors; long polls are cancelled through
-// curl's transfer-progress callback, which libcurl calls at least once a
-// second even while the connection is idle.
+// the next endpoint on connection errors and on silence; long polls are
+// cancelled, and silent transfers ended, through curl's transfer-progress
+// callback, which libcurl calls at least once a second even while the
+// connection is idle.
 #include <curl/curl.h>
 
 #include <cctype>
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "base/clock.h"
 #include "base/strings.h"
 #include "datastore/http.h"
 
@@ -58,15 +60,22 @@ std::string DescribeFailure(CURLcode rc, const char* errbuf, const std::string& 
 
 struct Transfer {
   const HttpRequest* request = nullptr;
+  std::chrono::milliseconds stall_timeout{0};
   HttpResponse response;
   bool got_data = false;
+  bool got_headers = false;
   bool consumer_stopped = false;
+  bool stalled = false;  // no byte for stall_timeout: the endpoint is not answering
+  bool idle = false;     // a long poll silent for its idle_timeout after the headers
+  Clock::time_point last_activity = RealClock().Now();
+  curl_off_t last_dlnow = 0;
 };
 
 size_t OnWrite(char* ptr, size_t size, size_t nmemb, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t n = size * nmemb;
   t->got_data = true;
+  t->last_activity = RealClock().Now();
   if (t->request->on_data) {
     if (!t->request->on_data(std::string_view(ptr, n))) {
       t->consumer_stopped = true;
@@ -81,7 +90,9 @@ size_t OnWrite(char* ptr, size_t size, size_t nmemb, void* user) {
 size_t OnHeader(char* ptr, size_t size, size_t nmemb, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(ptr, size * nmemb);
+  t->last_activity = RealClock().Now();
   if (line.starts_with("HTTP/")) t->response.headers.clear();  // a new response
+  if (line == "\r\n" || line == "\n") t->got_headers = true;
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
     t->response.headers[ToLower(Trim(line.substr(0, colon)))] =
@@ -90,9 +101,30 @@ size_t OnHeader(char* ptr, size_t size, size_t nmemb, void* user) {
   return size * nmemb;
 }
 
-int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+// Called at least once a second: cancellation, and the silence limits (a
+// frozen proxy or etcd member keeps the TCP connection open and says
+// nothing; only a limit on silence notices it).
+int OnProgress(void* user, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
-  return (t->request->cancel != nullptr && t->request->cancel->load()) ? 1 : 0;
+  if (t->request->cancel != nullptr && t->request->cancel->load()) return 1;
+  const auto now = RealClock().Now();
+  if (dlnow != t->last_dlnow) {
+    t->last_dlnow = dlnow;
+    t->last_activity = now;
+  }
+  const auto silent = now - t->last_activity;
+  if (t->request->long_poll && t->got_headers) {
+    if (t->request->idle_timeout.count() > 0 && silent >= t->request->idle_timeout) {
+      t->idle = true;
+      return 1;
+    }
+    return 0;
+  }
+  if (t->stall_timeout.count() > 0 && silent >= t->stall_timeout) {
+    t->stalled = true;
+    return 1;
+  }
+  return 0;
 }
 
 class CurlTransport : public HttpTransport {
@@ -112,21 +144,28 @@ class CurlTransport : public HttpTransport {
       std::string endpoint = ring_.Current();
       Transfer t;
       t.request = &request;
+      t.stall_timeout = settings_.request_timeout;
       char errbuf[CURL_ERROR_SIZE] = {0};
       CURLcode rc = Perform(endpoint, request, t, errbuf);
-      if (rc == CURLE_OK || t.consumer_stopped ||
+      if (rc == CURLE_OK || t.consumer_stopped || t.idle ||
           (rc == CURLE_ABORTED_BY_CALLBACK && request.cancel != nullptr &&
            request.cancel->load())) {
         long code = 0;
         curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
         t.response.status = code;
+        t.response.idle = t.idle;
         return std::move(t.response);
       }
-      std::string what = DescribeFailure(rc, errbuf, endpoint, settings_);
+      std::string what =
+          t.stalled ? fmt::format("no data for {} ms", settings_.request_timeout.count())
+                    : DescribeFailure(rc, errbuf, endpoint, settings_);
       if (!errors.empty()) errors += "; ";
       errors += fmt::format("{} ({})", endpoint, what);
       ring_.Fail();  // the next call starts at the next endpoint either way
-      if (!IsConnectError(rc) || t.got_data) break;
+      // Nothing reached us: the next endpoint may do better. A partial
+      // answer is not retried here (a write may have been applied); the
+      // caller's next request goes to the next endpoint.
+      if (!(IsConnectError(rc) || t.stalled) || t.got_data) break;
     }
     return Status::Unavailable(fmt::format("etcd request {} failed: {}", request.method, errors));
   }
@@ -152,8 +191,8 @@ class CurlTransport : public HttpTransport {
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(settings_.connect_timeout.count()));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
-                     request.long_poll ? 0L : static_cast<long>(settings_.request_timeout.count()));
+    // No total time limit: OnProgress ends a transfer that stops moving.
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 0L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPIDLE, 10L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPINTVL, 5L);
@@ -192,8 +231,9 @@ std::unique_ptr<HttpTransport> MakeCurlTransport(const EtcdSettings& settings) {
 
 std::unique_ptr<EtcdClient> MakeEtcdClient(const EtcdSettings& settings) {
   auto http = MakeCurlTransport(settings);
-  return settings.api == EtcdApi::kV3 ? MakeEtcdV3Client(std::move(http))
-                                      : MakeEtcdV2Client(std::move(http));
+  return settings.api == EtcdApi::kV3
+             ? MakeEtcdV3Client(std::move(http), settings.watch_idle_timeout)
+             : MakeEtcdV2Client(std::move(http), settings.watch_idle_timeout);
 }
 
 }  // namespace felix::datastore

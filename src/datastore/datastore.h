@@ -43,8 +43,16 @@ struct EtcdSettings {
   std::string key_file;   // client TLS key (PEM), empty = none
   std::string cert_file;  // client TLS certificate (PEM), empty = none
   std::string ca_file;    // CA bundle; empty = system CAs; "none" = no verification
-  std::chrono::milliseconds connect_timeout{3000};   // per endpoint
-  std::chrono::milliseconds request_timeout{10000};  // non-watch requests
+  std::chrono::milliseconds connect_timeout{3000};  // per endpoint
+  // Longest silence before an endpoint counts as not answering (any request
+  // before its headers, a plain request at any point): the client fails
+  // over to the next endpoint.
+  std::chrono::milliseconds request_timeout{10000};
+  // Longest silence of a watch after its headers before the client ends it
+  // as idle (WatchEnd::kIdle) so the caller re-watches: etcd answers a new
+  // watch at once, so a frozen path shows up within about idle + request
+  // timeout instead of never.
+  std::chrono::milliseconds watch_idle_timeout{30000};
 };
 
 // Builds the endpoint list from EtcdEndpoints ("scheme://host:port,...",
@@ -94,9 +102,13 @@ struct WatchEnd {
     kStopped,      // the stop flag was set or the sink asked to stop
     kHistoryGone,  // v2 errorCode 401 / v3 compaction: resync needed
     kBroken,       // connection lost, HTTP or protocol error
+    kIdle,         // nothing for watch_idle_timeout: watch again from next_index
   };
   Kind kind = Kind::kStopped;
   std::string detail;  // for people, e.g. "etcd event index cleared: ..."
+  // The index to watch from next time: one past the last event delivered
+  // (the watch's from_index if none was).
+  int64_t next_index = 0;
 };
 
 // Receives watch events in order; returns false to end the watch.
@@ -118,7 +130,7 @@ class EtcdClient {
   virtual Status Delete(const std::string& key, bool recursive) = 0;
   // Blocks delivering changes under `prefix` with index >= from_index until
   // `stop` is set (checked at least once a second), the sink returns false,
-  // or the stream ends.
+  // the stream ends, or it stays silent for watch_idle_timeout (kIdle).
   virtual WatchEnd Watch(const std::string& prefix, int64_t from_index, const WatchSink& sink,
                          const std::atomic<bool>& stop) = 0;
 };
@@ -147,6 +159,10 @@ class SyncerCallbacks {
   virtual void OnUpdates(std::vector<KeyUpdate> updates) = 0;
   // After each (re)sync has been emitted in full.
   virtual void OnInSync() = 0;
+  // Whether etcd answers: false after a request failed (the Ready poll, the
+  // snapshot, a watch that broke), true again after one succeeded. Called
+  // only on a change.
+  virtual void OnReachable(bool /*reachable*/) {}
 };
 
 struct SyncerOptions {
@@ -156,7 +172,11 @@ struct SyncerOptions {
   std::chrono::milliseconds error_log_interval{30000};           // same error re-logged
   std::chrono::milliseconds backoff_initial{250};                // first retry delay
   std::chrono::milliseconds backoff_max{8000};                   // retry delay cap
-  Clock* clock = nullptr;                                        // nullptr = RealClock()
+  // A full resync (snapshot and differences) this often while watching
+  // (Felix's PeriodicResyncInterval: it repairs anything a watch could have
+  // missed); 0 = never. Changed live with Syncer::SetResyncInterval.
+  std::chrono::milliseconds resync_interval{0};
+  Clock* clock = nullptr;  // nullptr = RealClock()
   // Test seam: replaces the interruptible wait between retries (the real one
   // waits on a condition variable that Stop() signals).
   std::function<void(std::chrono::milliseconds)> sleep_for_test;
@@ -177,6 +197,8 @@ class Syncer {
   // Runs the loop on the calling thread until Stop() (tests, or a caller
   // owning its own thread).
   void Run();
+  // Takes effect from the next event or watch restart (any thread).
+  void SetResyncInterval(std::chrono::milliseconds interval);
 
  private:
   struct Impl;

@@ -15,7 +15,8 @@ std::string KeysPath(std::string_view key) {
 
 class EtcdV2Client : public EtcdClient {
  public:
-  explicit EtcdV2Client(std::unique_ptr<HttpTransport> http) : http_(std::move(http)) {}
+  EtcdV2Client(std::unique_ptr<HttpTransport> http, std::chrono::milliseconds idle)
+      : http_(std::move(http)), idle_(idle) {}
 
   Result<std::string> Get(const std::string& key) override {
     auto resp = http_->Do(MakeRequest("GET", KeysPath(key)));
@@ -50,28 +51,32 @@ class EtcdV2Client : public EtcdClient {
       HttpRequest req = MakeRequest(
           "GET", fmt::format("{}?wait=true&recursive=true&waitIndex={}", KeysPath(prefix), next));
       req.long_poll = true;
+      req.idle_timeout = idle_;
       req.cancel = &stop;
       auto resp = http_->Do(req);
       if (stop.load()) break;
-      if (!resp.ok()) return {WatchEnd::Kind::kBroken, resp.status().message()};
+      if (!resp.ok()) return {WatchEnd::Kind::kBroken, resp.status().message(), next};
+      if (resp->idle) return {WatchEnd::Kind::kIdle, "no events", next};
       auto reply = ParseV2WatchReply(resp->status, resp->body);
-      if (!reply.ok()) return {WatchEnd::Kind::kBroken, reply.status().message()};
-      if (reply->history_gone) return {WatchEnd::Kind::kHistoryGone, reply->detail};
+      if (!reply.ok()) return {WatchEnd::Kind::kBroken, reply.status().message(), next};
+      if (reply->history_gone) return {WatchEnd::Kind::kHistoryGone, reply->detail, next};
       if (!reply->event) continue;  // server-side timeout: poll again
       next = std::max(next, reply->event->index + 1);
       if (!sink({std::move(*reply->event)})) break;
     }
-    return {WatchEnd::Kind::kStopped, "stopped"};
+    return {WatchEnd::Kind::kStopped, "stopped", next};
   }
 
  private:
   std::unique_ptr<HttpTransport> http_;
+  const std::chrono::milliseconds idle_;
 };
 
 }  // namespace
 
-std::unique_ptr<EtcdClient> MakeEtcdV2Client(std::unique_ptr<HttpTransport> http) {
-  return std::make_unique<EtcdV2Client>(std::move(http));
+std::unique_ptr<EtcdClient> MakeEtcdV2Client(std::unique_ptr<HttpTransport> http,
+                                             std::chrono::milliseconds idle_timeout) {
+  return std::make_unique<EtcdV2Client>(std::move(http), idle_timeout);
 }
 
 }  // namespace felix::datastore

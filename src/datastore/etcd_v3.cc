@@ -21,7 +21,8 @@ std::string DirPrefix(std::string_view prefix) {
 
 class EtcdV3Client : public EtcdClient {
  public:
-  explicit EtcdV3Client(std::unique_ptr<HttpTransport> http) : http_(std::move(http)) {}
+  EtcdV3Client(std::unique_ptr<HttpTransport> http, std::chrono::milliseconds idle)
+      : http_(std::move(http)), idle_(idle) {}
 
   Result<std::string> Get(const std::string& key) override {
     auto snap = Range(V3RangeBody(key, ""));
@@ -71,6 +72,7 @@ class EtcdV3Client : public EtcdClient {
     std::string dir = DirPrefix(prefix);
     std::string buffer;
     std::optional<WatchEnd> end;
+    int64_t next = from_index;
     auto on_data = [&](std::string_view chunk) {
       buffer.append(chunk);
       size_t nl;
@@ -78,7 +80,7 @@ class EtcdV3Client : public EtcdClient {
         std::string line = buffer.substr(0, nl);
         buffer.erase(0, nl + 1);
         if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
-        end = HandleMessage(line, sink);
+        end = HandleMessage(line, sink, next);
         if (end) return false;
       }
       return true;
@@ -86,22 +88,30 @@ class EtcdV3Client : public EtcdClient {
     HttpRequest req =
         MakeRequest("POST", "/v3/watch", V3WatchBody(dir, PrefixRangeEnd(dir), from_index), kJson);
     req.long_poll = true;
+    req.idle_timeout = idle_;
     req.cancel = &stop;
     req.on_data = on_data;
     auto resp = http_->Do(req);
-    if (end) return *end;
-    if (stop.load()) return {WatchEnd::Kind::kStopped, "stopped"};
-    if (!resp.ok()) return {WatchEnd::Kind::kBroken, resp.status().message()};
+    auto ended = [&](WatchEnd e) {
+      e.next_index = next;
+      return e;
+    };
+    if (end) return ended(*end);
+    if (stop.load()) return ended({WatchEnd::Kind::kStopped, "stopped"});
+    if (!resp.ok()) return ended({WatchEnd::Kind::kBroken, resp.status().message()});
+    if (resp->idle) return ended({WatchEnd::Kind::kIdle, "no events"});
     if (!buffer.empty() && buffer.find_first_not_of(" \r\n\t") != std::string::npos) {
-      if (auto last = HandleMessage(buffer, sink)) return *last;
+      if (auto last = HandleMessage(buffer, sink, next)) return ended(*last);
     }
-    return {WatchEnd::Kind::kBroken,
-            fmt::format("etcd watch stream ended (HTTP {})", resp->status)};
+    return ended({WatchEnd::Kind::kBroken,
+                  fmt::format("etcd watch stream ended (HTTP {})", resp->status)});
   }
 
  private:
   // Handles one stream message; a value means "end the watch like this".
-  std::optional<WatchEnd> HandleMessage(std::string_view line, const WatchSink& sink) {
+  // `next` moves past every event delivered.
+  std::optional<WatchEnd> HandleMessage(std::string_view line, const WatchSink& sink,
+                                        int64_t& next) {
     auto msg = ParseV3WatchMessage(line);
     if (!msg.ok()) return WatchEnd{WatchEnd::Kind::kBroken, msg.status().message()};
     if (msg->compact_revision > 0) {
@@ -113,6 +123,7 @@ class EtcdV3Client : public EtcdClient {
       return WatchEnd{WatchEnd::Kind::kBroken,
                       fmt::format("etcd cancelled the watch: {}", msg->cancel_reason)};
     }
+    for (const WatchEvent& ev : msg->events) next = std::max(next, ev.index + 1);
     if (!msg->events.empty() && !sink(std::move(msg->events))) {
       return WatchEnd{WatchEnd::Kind::kStopped, "stopped"};
     }
@@ -132,12 +143,14 @@ class EtcdV3Client : public EtcdClient {
   }
 
   std::unique_ptr<HttpTransport> http_;
+  const std::chrono::milliseconds idle_;
 };
 
 }  // namespace
 
-std::unique_ptr<EtcdClient> MakeEtcdV3Client(std::unique_ptr<HttpTransport> http) {
-  return std::make_unique<EtcdV3Client>(std::move(http));
+std::unique_ptr<EtcdClient> MakeEtcdV3Client(std::unique_ptr<HttpTransport> http,
+                                             std::chrono::milliseconds idle_timeout) {
+  return std::make_unique<EtcdV3Client>(std::move(http), idle_timeout);
 }
 
 }  // namespace felix::datastore

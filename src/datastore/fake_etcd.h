@@ -100,9 +100,13 @@ class RecordingCallbacks : public SyncerCallbacks {
     std::string line = "updates";
     for (const KeyUpdate& u : updates) line += " " + u.key + "=" + (u.value ? *u.value : "<del>");
     log.push_back(line);
+    if (on_updates) on_updates(line);
   }
   void OnInSync() override { log.push_back("in-sync"); }
+  void OnReachable(bool r) override { reachable.push_back(r); }
   std::vector<std::string> log;
+  std::vector<bool> reachable;  // every OnReachable, in order
+  std::function<void(const std::string&)> on_updates;  // after each updates line
 };
 
 }  // namespace felix::datastore

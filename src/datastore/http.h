@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,8 +22,15 @@ struct HttpRequest {
   std::string target;          // path and query, e.g. "/v2/keys/a?recursive=true"
   std::string body;
   std::string content_type;  // empty = none
-  // Long-poll / stream: no overall timeout; ended by `cancel` or the server.
+  // Long-poll / stream: ended by `cancel`, the server, or `idle_timeout`
+  // of silence after the response headers (then HttpResponse::idle).
+  // Every request, long poll or not, fails over to the next endpoint when
+  // no byte (header or body) arrives for EtcdSettings::request_timeout
+  // before the headers, or at any point of a plain request: a low-speed
+  // limit, not a total time, so a large snapshot may take as long as it
+  // keeps moving while a frozen proxy is given up on.
   bool long_poll = false;
+  std::chrono::milliseconds idle_timeout{0};  // 0 = no limit
   const std::atomic<bool>* cancel = nullptr;
   // When set, body bytes are handed over as they arrive (and not kept);
   // returning false aborts the transfer (not an error).
@@ -44,6 +52,7 @@ struct HttpResponse {
   long status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // names lower-cased
+  bool idle = false;  // a long poll ended by its idle_timeout (not an error)
 };
 
 class HttpTransport {
@@ -75,7 +84,10 @@ std::string EscapeKeyPath(std::string_view key);
 // application/x-www-form-urlencoded value.
 std::string FormEscape(std::string_view value);
 
-std::unique_ptr<EtcdClient> MakeEtcdV2Client(std::unique_ptr<HttpTransport> http);
-std::unique_ptr<EtcdClient> MakeEtcdV3Client(std::unique_ptr<HttpTransport> http);
+// `idle_timeout`: EtcdSettings::watch_idle_timeout (0 = watches never idle).
+std::unique_ptr<EtcdClient> MakeEtcdV2Client(std::unique_ptr<HttpTransport> http,
+                                             std::chrono::milliseconds idle_timeout = {});
+std::unique_ptr<EtcdClient> MakeEtcdV3Client(std::unique_ptr<HttpTransport> http,
+                                             std::chrono::milliseconds idle_timeout = {});
 
 }  // namespace felix::datastore

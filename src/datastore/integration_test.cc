@@ -9,12 +9,14 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "base/log.h"
 #include "base/strings.h"
 #include "datastore/datastore.h"
 #include "datastore/testing/etcd_server.h"
+#include "datastore/testing/tcp_proxy.h"
 
 namespace felix::datastore {
 namespace {
@@ -46,6 +48,14 @@ class Recorder : public SyncerCallbacks {
     }
     batches_.push_back(batch);
     cv_.notify_all();
+  }
+  void OnReachable(bool r) override {
+    std::lock_guard lock(mu_);
+    reachable_ = r;
+  }
+  std::optional<bool> reachable() {
+    std::lock_guard l(mu_);
+    return reachable_;
   }
   void OnInSync() override {
     std::unique_lock lock(mu_);
@@ -121,6 +131,7 @@ class Recorder : public SyncerCallbacks {
   std::vector<Strings> batches_;
   Strings statuses_;
   int in_syncs_ = 0;
+  std::optional<bool> reachable_;
   bool hold_on_in_sync_ = false, hold_on_wait_ = false, held_ = false, released_ = false;
 };
 
@@ -213,6 +224,73 @@ TEST_P(EtcdIntegration, FailsOverFromADeadEndpoint) {
   ASSERT_TRUE(client->Set("/calico/v1/Ready", "true").ok());
   EXPECT_EQ(*writer_->Get("/calico/v1/Ready"), "true");
   EXPECT_EQ(*client->Get("/calico/v1/Ready"), "true");
+}
+
+// Behind a proxy that hangs (connections open, nothing relayed), the watch
+// goes idle, the new watch gets no answer, and the client moves to the next
+// EtcdEndpoints entry: a change written meanwhile arrives in seconds.
+TEST_P(EtcdIntegration, FrozenEndpointIsLeftForTheNextOne) {
+  EtcdSettings settings = etcd_->Settings(GetParam());
+  auto proxy = testing::TcpProxy::Start(std::stoi(settings.endpoints.front().substr(
+      settings.endpoints.front().rfind(':') + 1)));
+  ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
+  settings.endpoints.insert(settings.endpoints.begin(), (*proxy)->endpoint());
+  settings.watch_idle_timeout = 1s;
+  settings.request_timeout = 1s;
+  syncer_client_ = MakeEtcdClient(settings);
+  Put("/calico/v1/Ready", "true");
+  StartSyncer();
+  ASSERT_TRUE(rec_.WaitFor([&] { return rec_.in_syncs() == 1; }));
+  (*proxy)->Freeze();
+  Put("/calico/v1/policy/tier/default/policy/deny", "{}");
+  ASSERT_TRUE(rec_.WaitFor(
+      [&] { return rec_.state().contains("/calico/v1/policy/tier/default/policy/deny"); }, 10s));
+  EXPECT_EQ(rec_.in_syncs(), 1) << "the watch carried on at the next endpoint: no resync";
+}
+
+// With only a frozen endpoint the syncer reports etcd unreachable (the
+// agent's readiness), and catches up once the path thaws.
+TEST_P(EtcdIntegration, FrozenOnlyEndpointIsUnreachableUntilItThaws) {
+  EtcdSettings settings = etcd_->Settings(GetParam());
+  auto proxy = testing::TcpProxy::Start(std::stoi(settings.endpoints.front().substr(
+      settings.endpoints.front().rfind(':') + 1)));
+  ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
+  settings.endpoints = {(*proxy)->endpoint()};
+  settings.watch_idle_timeout = 1s;
+  settings.request_timeout = 1s;
+  syncer_client_ = MakeEtcdClient(settings);
+  Put("/calico/v1/Ready", "true");
+  StartSyncer();
+  ASSERT_TRUE(rec_.WaitFor([&] { return rec_.in_syncs() == 1; }));
+  EXPECT_EQ(rec_.reachable(), true);
+  (*proxy)->Freeze();
+  ASSERT_TRUE(rec_.WaitFor([&] { return rec_.reachable() == false; }, 10s));
+  Put("/calico/v1/policy/tier/default/policy/deny", "{}");
+  (*proxy)->Thaw();
+  ASSERT_TRUE(rec_.WaitFor(
+      [&] { return rec_.state().contains("/calico/v1/policy/tier/default/policy/deny"); }, 15s));
+  EXPECT_EQ(rec_.reachable(), true);
+}
+
+// A snapshot that takes longer than any fixed timeout still completes while
+// bytes keep coming (a low-speed limit, not a total time).
+TEST_P(EtcdIntegration, SlowButMovingSnapshotCompletes) {
+  EtcdSettings settings = etcd_->Settings(GetParam());
+  auto proxy = testing::TcpProxy::Start(std::stoi(settings.endpoints.front().substr(
+      settings.endpoints.front().rfind(':') + 1)));
+  ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
+  settings.endpoints = {(*proxy)->endpoint()};
+  settings.request_timeout = 1s;
+  // 1.5 MB at 500 kB/s: three times the silence limit, never a silent second.
+  const std::string value(30000, 'v');
+  for (int i = 0; i < 50; ++i) Put("/calico/v1/host/h/endpoint/e" + std::to_string(i), value);
+  (*proxy)->SetRate(500000);
+  auto client = MakeEtcdClient(settings);
+  const auto start = std::chrono::steady_clock::now();
+  auto snap = client->GetPrefix("/calico/v1");
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  EXPECT_EQ(snap->kvs.size(), 50u);
+  EXPECT_GT(std::chrono::steady_clock::now() - start, 2s) << "the throttle did not hold";
 }
 
 TEST_P(EtcdIntegration, SnapshotThenLiveWatch) {

@@ -25,7 +25,9 @@ struct Syncer::Impl {
         clock(options.clock != nullptr ? *options.clock : RealClock()),
         ready_key(options.prefix + "/Ready"),
         backoff(options.backoff_initial, options.backoff_max),
-        limiter(clock, options.error_log_interval) {}
+        limiter(clock, options.error_log_interval) {
+    resync_interval_ms = options.resync_interval.count();
+  }
 
   void Run();
   bool WaitForReady();
@@ -34,6 +36,11 @@ struct Syncer::Impl {
   // time); takes the snapshot's keys (its kvs are left empty).
   void EmitSnapshot(Snapshot& snap);
   void SetStatus(SyncStatus s);
+  void SetReachable(bool r);
+  // Watches from `from` until something other than silence ends the watch
+  // (an idle watch is restarted where it left off, no resync needed).
+  WatchEnd WatchFrom(int64_t from);
+  bool ResyncDue() const;
   void Sleep(std::chrono::milliseconds d);
   void LogError(const std::string& kind, const std::string& message);
   bool Under(std::string_view key) const {
@@ -48,8 +55,9 @@ struct Syncer::Impl {
   const Clock& clock;
   const std::string ready_key;
 
-  // Shared with Stop().
+  // Shared with Stop() and SetResyncInterval().
   std::atomic<bool> stop{false};
+  std::atomic<int64_t> resync_interval_ms{0};
   std::mutex mu;
   std::condition_variable cv;
   std::thread thread;
@@ -57,6 +65,9 @@ struct Syncer::Impl {
   // Owned by the syncer thread.
   std::map<std::string, std::string> emitted;  // what the callbacks were told
   std::optional<SyncStatus> status;
+  std::optional<bool> reachable;
+  Clock::time_point synced_at;  // when the current watch's snapshot was taken
+  bool periodic_resync = false;  // the watch ended because a resync was due
   Backoff backoff;
   LogLimiter limiter;
 };
@@ -87,11 +98,44 @@ void Syncer::Impl::SetStatus(SyncStatus s) {
   callbacks.OnStatus(s);
 }
 
+void Syncer::Impl::SetReachable(bool r) {
+  if (reachable == r) return;
+  reachable = r;
+  if (r) FLOG_INFO(kLog, "etcd reachable again");
+  callbacks.OnReachable(r);
+}
+
+bool Syncer::Impl::ResyncDue() const {
+  const int64_t ms = resync_interval_ms.load();
+  return ms > 0 && clock.Now() - synced_at >= std::chrono::milliseconds(ms);
+}
+
+WatchEnd Syncer::Impl::WatchFrom(int64_t from) {
+  while (true) {
+    WatchEnd end = client.Watch(
+        options.prefix, from,
+        [this](std::vector<WatchEvent> events) {
+          SetReachable(true);
+          return OnEvents(std::move(events));
+        },
+        stop);
+    if (end.kind != WatchEnd::Kind::kIdle || stop.load()) return end;
+    // etcd answered the new watch (or the idle one ended cleanly): alive.
+    SetReachable(true);
+    if (ResyncDue()) {
+      periodic_resync = true;
+      return end;
+    }
+    from = std::max(from, end.next_index);
+  }
+}
+
 // Polls the Ready flag until it is exactly "true". False only when stopped.
 bool Syncer::Impl::WaitForReady() {
   std::optional<Clock::time_point> last_info;
   while (!stop.load()) {
     auto ready = client.Get(ready_key);
+    SetReachable(ready.ok() || ready.status().IsNotFound());
     if (ready.ok() && *ready == "true") {
       limiter.Clear("ready");
       return true;
@@ -191,6 +235,10 @@ bool Syncer::Impl::OnEvents(std::vector<WatchEvent> events) {
     out.push_back({std::move(ev.key), std::move(ev.value)});
   }
   if (!out.empty()) callbacks.OnUpdates(std::move(out));
+  if (keep_watching && ResyncDue()) {
+    periodic_resync = true;
+    return false;
+  }
   return keep_watching && !stop.load();
 }
 
@@ -198,7 +246,9 @@ void Syncer::Impl::Run() {
   while (!stop.load()) {
     if (!WaitForReady()) break;
     SetStatus(SyncStatus::kResync);
+    synced_at = clock.Now();
     auto snap = client.GetPrefix(options.prefix);
+    SetReachable(snap.ok());
     if (!snap.ok()) {
       LogError("snapshot", "Failed to load snapshot from etcd: " + snap.status().message());
       Sleep(backoff.Next());
@@ -213,17 +263,22 @@ void Syncer::Impl::Run() {
     SetStatus(SyncStatus::kInSync);
     callbacks.OnInSync();
     backoff.Reset();
-    WatchEnd end = client.Watch(
-        options.prefix, snap->index + 1,
-        [this](std::vector<WatchEvent> events) { return OnEvents(std::move(events)); }, stop);
+    periodic_resync = false;
+    WatchEnd end = WatchFrom(snap->index + 1);
     if (stop.load()) break;
+    if (periodic_resync) {
+      FLOG_INFO(kLog, "Periodic resync with etcd (PeriodicResyncInterval)");
+      continue;
+    }
     switch (end.kind) {
       case WatchEnd::Kind::kStopped:
+      case WatchEnd::Kind::kIdle:
         break;  // the reason was logged by OnEvents
       case WatchEnd::Kind::kHistoryGone:
         FLOG_WARNING(kLog, "etcd history no longer available, resyncing: {}", end.detail);
         break;
       case WatchEnd::Kind::kBroken:
+        SetReachable(false);
         LogError("watch", "etcd watch failed, resyncing: " + end.detail);
         Sleep(backoff.Next());
         break;
@@ -252,5 +307,9 @@ void Syncer::Stop() {
 }
 
 void Syncer::Run() { impl_->Run(); }
+
+void Syncer::SetResyncInterval(std::chrono::milliseconds interval) {
+  impl_->resync_interval_ms = interval.count();
+}
 
 }  // namespace felix::datastore

@@ -202,6 +202,65 @@ TEST_F(SyncerTest, EtcdDownBacksOffWithCapAndRateLimitedWarnings) {
   EXPECT_EQ(callbacks.log.front(), "status wait-for-ready") << "etcd down counts as not ready";
 }
 
+// A watch that went silent is restarted where it left off: no snapshot, no
+// status change (etcd answering the new watch is the liveness check).
+TEST_F(SyncerTest, IdleWatchIsRestartedFromItsNextIndexWithoutResync) {
+  etcd.data = {{"/calico/v1/Ready", "true"}};
+  etcd.watches.push_back(WatchScript{.batches = {{{"/calico/v1/a", "1", false, 14}}},
+                                     .end = {WatchEnd::Kind::kIdle, "no events", 15}});
+  etcd.watches.push_back(
+      WatchScript{.batches = {}, .end = {WatchEnd::Kind::kIdle, "no events", 15}});
+  etcd.watches.push_back(WatchScript{.batches = {{{"/calico/v1/b", "2", false, 20}}},
+                                     .end = {WatchEnd::Kind::kStopped, "", 21}});
+  Run();
+  EXPECT_EQ(etcd.calls,
+            (Strings{"Get /calico/v1/Ready", "GetPrefix /calico/v1", "Watch /calico/v1 from 11",
+                     "Watch /calico/v1 from 15", "Watch /calico/v1 from 15",
+                     "Get /calico/v1/Ready", "GetPrefix /calico/v1", "Watch /calico/v1 from 21"}));
+  EXPECT_EQ(callbacks.log,
+            (Strings{"status resync", "updates /calico/v1/Ready=true", "status in-sync", "in-sync",
+                     "updates /calico/v1/a=1", "updates /calico/v1/b=2", "status resync",
+                     "status in-sync", "in-sync"}));
+  EXPECT_TRUE(sleeps.empty());
+}
+
+// PeriodicResyncInterval: a full snapshot every interval repairs what a
+// watch missed, whether the watch is busy or idle.
+TEST_F(SyncerTest, PeriodicResyncRepairsWhatTheWatchMissed) {
+  options.resync_interval = std::chrono::minutes(60);
+  etcd.data = {{"/calico/v1/Ready", "true"}, {"/calico/v1/a", "1"}};
+  // An idle watch past the interval: resync (it finds what was missed).
+  etcd.watches.push_back(WatchScript{.batches = {},
+                                     .end = {WatchEnd::Kind::kIdle, "", 11},
+                                     .after = [&] {
+                                       etcd.data["/calico/v1/a"] = "missed";
+                                       clock.Advance(std::chrono::minutes(61));
+                                     }});
+  // A busy watch: the event handled past the interval ends it.
+  etcd.watches.push_back(WatchScript{
+      .batches = {{{"/calico/v1/b", "2", false, 12}}, {{"/calico/v1/c", "3", false, 13}}},
+      .end = {WatchEnd::Kind::kIdle, "", 14}});
+  callbacks.on_updates = [&](const std::string& line) {
+    if (line == "updates /calico/v1/b=2") clock.Advance(std::chrono::minutes(61));
+  };
+  Run();
+  EXPECT_EQ(Matching("Periodic resync").size(), 2u);
+  EXPECT_EQ(callbacks.log,
+            (Strings{"status resync", "updates /calico/v1/Ready=true /calico/v1/a=1",
+                     "status in-sync", "in-sync", "status resync", "updates /calico/v1/a=missed",
+                     "status in-sync", "in-sync", "updates /calico/v1/b=2", "status resync",
+                     "status in-sync", "in-sync"}));
+}
+
+TEST_F(SyncerTest, ReachabilityFollowsTheRequests) {
+  etcd.data = {{"/calico/v1/Ready", "true"}};
+  etcd.get_errors.push_back(Status::Unavailable("refused"));
+  etcd.watches.push_back(WatchScript{.batches = {}, .end = {WatchEnd::Kind::kBroken, "frozen"}});
+  Run();
+  // Ready GET fails, succeeds; the watch breaks; the next GET succeeds.
+  EXPECT_EQ(callbacks.reachable, (std::vector<bool>{false, true, false, true}));
+}
+
 TEST_F(SyncerTest, StopFromAnotherThreadEndsPromptly) {
   options.sleep_for_test = nullptr;  // real condition-variable wait
   options.ready_poll_interval = milliseconds(60000);

@@ -4,6 +4,7 @@
 
 #include <variant>
 
+#include "rules/match.h"
 #include "rules/names.h"
 #include "rules/render_parts.h"
 
@@ -85,6 +86,14 @@ const TableDelta& IncrementalRenderer::Flush() {
     FlushWorkloads();
     if (host_section_) FlushHostSection();
     delta_.chains.merge(lists_.TakeChanged());
+    if (state_.config.drop_action_override != config::DropActionOverride::kDrop) {
+      for (const std::string& name : delta_.chains) {
+        auto it = table_.chains.find(name);
+        if (it != table_.chains.end()) {
+          OverrideDrops(it->second.rules, state_.config.drop_action_override);
+        }
+      }
+    }
   }
   sets_whole_.clear();
   set_members_.clear();
@@ -186,7 +195,7 @@ void IncrementalRenderer::FlushIpSets() {
 void IncrementalRenderer::FlushRuleChains() {
   auto put = [&](const std::string& name, const std::vector<calc::Rule>* rules, bool profile) {
     if (rules) {
-      table_.chains[name] = RuleListChain(*rules, profile);
+      table_.chains[name] = RuleListChain(*rules, profile, state_.config.log_prefix);
     } else {
       table_.chains.erase(name);
     }

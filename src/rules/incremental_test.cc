@@ -113,6 +113,26 @@ TEST(IncrementalRendererTest, PolicyThatAppearsMovesItsEndpointsToNewLists) {
   EXPECT_EQ(r.table(), Render(r.state(), r.resolution()));
 }
 
+// With DropActionOverride, the chains each flush re-renders are overridden
+// like the full render, also when a flush repeats (a failed program).
+TEST(IncrementalRendererTest, DropOverrideFollowsEveryChange) {
+  IncrementalRenderer r = Primed();
+  calc::DataplaneConfig c;
+  c.drop_action_override = config::DropActionOverride::kLogAndDrop;
+  r.Apply(calc::ConfigUpdate{c});
+  r.Flush();
+  EXPECT_EQ(r.table(), Render(r.state(), r.resolution()));
+  r.ClearDelta();
+  r.Apply(Pol("t", "p2", "s1"));
+  r.Flush();
+  r.Flush();  // not cleared: the same chains again
+  EXPECT_EQ(r.table(), Render(r.state(), r.resolution()));
+  r.ClearDelta();
+  r.Apply(Hep("h2", "eth1", {"p2"}));
+  r.Flush();
+  EXPECT_EQ(r.table(), Render(r.state(), r.resolution()));
+}
+
 TEST(IncrementalRendererTest, RelabelBetweenExistingListsChangesOneEndpointChain) {
   IncrementalRenderer r;
   r.Apply(calc::IpSetUpdate{"s1", {C("10.0.0.1/32")}});

@@ -203,7 +203,8 @@ std::vector<std::string> RuleMatches(const calc::Rule& r) {
   return out;
 }
 
-std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile) {
+std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile,
+                                    const std::string& log_prefix) {
   std::string verdict;
   switch (r.action) {
     case model::Action::kAllow:
@@ -217,7 +218,7 @@ std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile) {
           in_profile ? "return" : fmt::format("meta mark set meta mark | {} return", kPassMark);
       break;
     case model::Action::kLog:
-      verdict = LogStatement(r.log_prefix.value_or("calico-packet"));
+      verdict = LogStatement(r.log_prefix.value_or(log_prefix));
       break;
   }
   const bool extra_log = r.log_prefix && r.action != model::Action::kLog;
@@ -228,6 +229,32 @@ std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile) {
     out.push_back(pre + verdict);
   }
   return out;
+}
+
+}  // namespace felix::rules
+
+namespace felix::rules {
+
+void OverrideDrops(std::vector<std::string>& rules, config::DropActionOverride o) {
+  using O = config::DropActionOverride;
+  if (o == O::kDrop) return;
+  const bool log = o == O::kLogAndDrop || o == O::kLogAndAccept;
+  const bool accept = o == O::kAccept || o == O::kLogAndAccept;
+  std::vector<std::string> out;
+  out.reserve(rules.size());
+  for (std::string& r : rules) {
+    const bool is_drop = r == "drop" || r.ends_with(" drop");
+    if (!is_drop) {
+      out.push_back(std::move(r));
+      continue;
+    }
+    const std::string match = r.substr(0, r.size() - 4);  // "" or "<match> "
+    const std::string log_rule = match + LogStatement("calico-drop");
+    // Already overridden (a chain flushed again): the log rule is there.
+    if (log && (out.empty() || out.back() != log_rule)) out.push_back(log_rule);
+    out.push_back(accept ? match + "accept" : std::move(r));
+  }
+  rules = std::move(out);
 }
 
 }  // namespace felix::rules

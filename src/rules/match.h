@@ -32,7 +32,14 @@ std::string LogStatement(const std::string& prefix);
 std::vector<std::string> RuleMatches(const calc::Rule& r);
 
 // The nft rules of one rule in a policy (in_profile false) or profile chain:
-// optional log rule, then the action.
-std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile);
+// optional log rule, then the action. A `log` rule without its own prefix
+// logs with `log_prefix` (LogPrefix).
+std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile,
+                                    const std::string& log_prefix = "calico-packet");
+
+// DropActionOverride applied to a chain: every rule whose verdict is `drop`
+// becomes `accept` (ACCEPT), is preceded by the same match logging with
+// prefix "calico-drop" (LOG-and-DROP), or both (LOG-and-ACCEPT). Idempotent.
+void OverrideDrops(std::vector<std::string>& rules, config::DropActionOverride o);
 
 }  // namespace felix::rules

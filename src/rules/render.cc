@@ -210,10 +210,11 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   t.chains["cali-failsafe-out-raw"] = Chain{std::nullopt, FailsafeRules(c, false, true)};
 }
 
-Chain RuleListChain(const std::vector<calc::Rule>& rules, bool in_profile) {
+Chain RuleListChain(const std::vector<calc::Rule>& rules, bool in_profile,
+                    const std::string& log_prefix) {
   Chain c;
   for (const auto& r : rules) {
-    for (auto& text : RenderRule(r, in_profile)) c.rules.push_back(std::move(text));
+    for (auto& text : RenderRule(r, in_profile, log_prefix)) c.rules.push_back(std::move(text));
   }
   return c;
 }
@@ -312,12 +313,12 @@ Table RenderTable(const DesiredState& s, const InterfaceResolution& r, PolicyLis
     }
   }
   for (const auto& [id, p] : s.policies) {
-    t.chains[PolicyChainName(id, true)] = RuleListChain(p.inbound, false);
-    t.chains[PolicyChainName(id, false)] = RuleListChain(p.outbound, false);
+    t.chains[PolicyChainName(id, true)] = RuleListChain(p.inbound, false, s.config.log_prefix);
+    t.chains[PolicyChainName(id, false)] = RuleListChain(p.outbound, false, s.config.log_prefix);
   }
   for (const auto& [id, p] : s.profiles) {
-    t.chains[ProfileChainName(id, true)] = RuleListChain(p.inbound, true);
-    t.chains[ProfileChainName(id, false)] = RuleListChain(p.outbound, true);
+    t.chains[ProfileChainName(id, true)] = RuleListChain(p.inbound, true, s.config.log_prefix);
+    t.chains[ProfileChainName(id, false)] = RuleListChain(p.outbound, true, s.config.log_prefix);
   }
   // Workload endpoints, by interface (the smallest id wins a shared name).
   std::set<std::string> wl_ifaces;
@@ -327,6 +328,7 @@ Table RenderTable(const DesiredState& s, const InterfaceResolution& r, PolicyLis
   std::set<std::string> host = AddHostSection(t, s, r, lists, nullptr);
   if (host_chains) *host_chains = std::move(host);
   lists.ForgetRenders();
+  for (auto& [name, chain] : t.chains) OverrideDrops(chain.rules, s.config.drop_action_override);
   return t;
 }
 

@@ -23,8 +23,10 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c);
 // every member of that family is a single address, else an interval set.
 Set IpSetFor(const std::set<model::Cidr>& members, int family);
 
-// A policy's or profile's chain for one direction's rules.
-Chain RuleListChain(const std::vector<calc::Rule>& rules, bool in_profile);
+// A policy's or profile's chain for one direction's rules (`log_prefix`:
+// LogPrefix, for log rules without their own).
+Chain RuleListChain(const std::vector<calc::Rule>& rules, bool in_profile,
+                    const std::string& log_prefix);
 
 // The fw/tw chains of workload endpoint `ep` (the one owning its interface),
 // the policy lists they use (`lists`) and its entries in cali-fw-map /

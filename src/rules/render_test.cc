@@ -4,6 +4,7 @@
 // sets, IP-only host endpoints).
 #include <gtest/gtest.h>
 
+#include "rules/match.h"
 #include "rules/rules.h"
 #include "rules/test_util.h"
 
@@ -150,6 +151,67 @@ TEST(RenderTest, HostEndpointNoPolicyIsFailsafeThenDrop) {
             (std::map<std::string, std::string>{{"\"eth0\"", "goto cali-th-ep"}}));
   EXPECT_TRUE(t.sets.at("cali-fhr-map").elements.empty());  // no untracked policy
   EXPECT_FALSE(t.chains.contains("cali-fhr-ep"));
+}
+
+// DropActionOverride turns every drop of ours (endpoint chains, tier ends,
+// deny rules) into what it says; nothing else changes.
+TEST(RenderTest, DropActionOverride) {
+  using O = config::DropActionOverride;
+  const std::string log = "limit rate 10/second log prefix \"calico-drop: \" level notice";
+  struct Row {
+    O o;
+    Rules want;
+  } rows[] = {
+      {O::kDrop, {kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "drop"}},
+      {O::kAccept,
+       {kCt1, "ct state invalid accept", kNdp, "jump cali-failsafe-in", kClear, "accept"}},
+      {O::kLogAndDrop,
+       {kCt1, "ct state invalid " + log, kCt2, kNdp, "jump cali-failsafe-in", kClear, log,
+        "drop"}},
+      {O::kLogAndAccept,
+       {kCt1, "ct state invalid " + log, "ct state invalid accept", kNdp,
+        "jump cali-failsafe-in", kClear, log, "accept"}},
+  };
+  for (const auto& r : rows) {
+    DesiredState s;
+    s.config.drop_action_override = r.o;
+    s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0");
+    s.policies[{"t", "deny"}] = calc::ActivePolicyUpdate{
+        {"t", "deny"}, {WithAction(Allow(), model::Action::kDeny)}, {}, false};
+    Table t = Render(s, {});
+    EXPECT_EQ(Effective(t, "cali-fh-ep"), r.want) << static_cast<int>(r.o);
+    Rules again = ChainRules(t, "cali-fh-ep");
+    const Rules before = again;
+    OverrideDrops(again, r.o);
+    EXPECT_EQ(again, before) << "idempotent";
+    for (const auto& [name, chain] : t.chains) {
+      for (const auto& rule : chain.rules) {
+        if (r.o == O::kAccept || r.o == O::kLogAndAccept) {
+          EXPECT_FALSE(rule == "drop" || rule.ends_with(" drop")) << name << ": " << rule;
+        }
+      }
+    }
+  }
+}
+
+TEST(RenderTest, LogPrefixIsTheLogActionsDefault) {
+  DesiredState s;
+  s.config.log_prefix = "my-host";
+  calc::Rule log = Allow();
+  log.action = model::Action::kLog;
+  calc::Rule own = log;
+  own.log_prefix = "own";
+  s.policies[{"t", "p"}] = calc::ActivePolicyUpdate{{"t", "p"}, {log, own}, {}, false};
+  Table t = Render(s, {});
+  bool found_default = false, found_own = false;
+  for (const auto& [name, chain] : t.chains) {
+    for (const auto& rule : chain.rules) {
+      found_default = found_default || rule.find("log prefix \"my-host: \"") != rule.npos;
+      found_own = found_own || rule.find("log prefix \"own: \"") != rule.npos;
+    }
+  }
+  EXPECT_TRUE(found_default);
+  EXPECT_TRUE(found_own);
 }
 
 TEST(RenderTest, TiersNextTierAndProfiles) {
