@@ -111,10 +111,10 @@ Result<ResolvedConfig> ResolveConfig(const ConfigInputs& in) {
 
   for (size_t i = 0; i < table.size(); ++i) {
     if (!table[i].info.unsupported.empty() && out.origins[i].source != Source::kDefault) {
-      out.warnings.push_back(fmt::format(
-          "Parameter {} is set to {} (from {}) but Felix++ does not act on it: {}",
-          table[i].info.name, table[i].render(out.config), out.origins[i].text,
-          table[i].info.unsupported));
+      out.warnings.push_back(
+          fmt::format("Parameter {} is set to {} (from {}) but Felix++ does not act on it: {}",
+                      table[i].info.name, table[i].render(out.config), out.origins[i].text,
+                      table[i].info.unsupported));
     }
   }
   if (std::optional<ParamError> err = Finalize(out.config, out.warnings)) {

@@ -11,11 +11,11 @@
 namespace felix::daemon {
 
 struct AgentStatus {
-  std::atomic<bool> in_sync{false};          // the datastore reached in-sync once
-  std::atomic<bool> datastore_ready{false};  // Ready is true (not waiting)
+  std::atomic<bool> in_sync{false};              // the datastore reached in-sync once
+  std::atomic<bool> datastore_ready{false};      // Ready is true (not waiting)
   std::atomic<bool> datastore_reachable{false};  // etcd answered the last request
-  std::atomic<bool> dataplane_ok{true};      // the last transaction succeeded
-  std::atomic<int64_t> last_tick_ns{0};      // steady clock of the loop's last pass
+  std::atomic<bool> dataplane_ok{true};          // the last transaction succeeded
+  std::atomic<int64_t> last_tick_ns{0};          // steady clock of the loop's last pass
   std::atomic<uint64_t> datastore_updates{0};
   std::atomic<uint64_t> rejected_values{0};
   std::atomic<uint64_t> dataplane_applies{0};

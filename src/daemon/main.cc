@@ -89,10 +89,9 @@ int Main(int argc, char** argv) {
   // server runs and on which port follows the config live.
   const config::Config& c = bootstrap->config;
   StatusServerSlot health(StatusServer::Kind::kHealth, c.health_host, agent.status());
-  StatusServerSlot metrics(StatusServer::Kind::kMetrics,
-                           c.prometheus_metrics_host.empty() ? "0.0.0.0"
-                                                             : c.prometheus_metrics_host,
-                           agent.status());
+  StatusServerSlot metrics(
+      StatusServer::Kind::kMetrics,
+      c.prometheus_metrics_host.empty() ? "0.0.0.0" : c.prometheus_metrics_host, agent.status());
   const timespec kReconcileEvery{0, 500'000'000};
   for (;;) {
     health.Want(agent.status().health_port);

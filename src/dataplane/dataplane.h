@@ -264,9 +264,7 @@ class Dataplane {
   const rules::Table& programmed() const { return programmed_; }
   // Chains the kernel rejected, programmed as a lone `drop` instead (fail
   // closed) until the renderer gives them other rules; name -> the rules.
-  const std::map<std::string, std::vector<std::string>>& quarantined() const {
-    return quarantine_;
-  }
+  const std::map<std::string, std::vector<std::string>>& quarantined() const { return quarantine_; }
   // NftablesRefreshInterval changed live: the next refresh is rescheduled.
   void SetRefreshInterval(std::chrono::seconds interval);
 
@@ -281,8 +279,7 @@ class Dataplane {
   static rules::Table Stubbed(const rules::Table& t, const std::set<std::string>& stubbed);
   // Forgets quarantined chains whose rules changed (they are tried again)
   // and returns `delta` without the chains still quarantined.
-  rules::TableDelta WithoutQuarantined(const rules::TableDelta& delta,
-                                       const rules::Table& desired);
+  rules::TableDelta WithoutQuarantined(const rules::TableDelta& delta, const rules::Table& desired);
   // Reads the generation after one of our transactions; flags a verify when
   // it shows a foreign commit (never after a full replace).
   void NoteGeneration(bool after_full_replace);

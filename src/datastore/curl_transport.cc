@@ -156,9 +156,9 @@ class CurlTransport : public HttpTransport {
         t.response.idle = t.idle;
         return std::move(t.response);
       }
-      std::string what =
-          t.stalled ? fmt::format("no data for {} ms", settings_.request_timeout.count())
-                    : DescribeFailure(rc, errbuf, endpoint, settings_);
+      std::string what = t.stalled
+                             ? fmt::format("no data for {} ms", settings_.request_timeout.count())
+                             : DescribeFailure(rc, errbuf, endpoint, settings_);
       if (!errors.empty()) errors += "; ";
       errors += fmt::format("{} ({})", endpoint, what);
       ring_.Fail();  // the next call starts at the next endpoint either way

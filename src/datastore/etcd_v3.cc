@@ -103,8 +103,8 @@ class EtcdV3Client : public EtcdClient {
     if (!buffer.empty() && buffer.find_first_not_of(" \r\n\t") != std::string::npos) {
       if (auto last = HandleMessage(buffer, sink, next)) return ended(*last);
     }
-    return ended({WatchEnd::Kind::kBroken,
-                  fmt::format("etcd watch stream ended (HTTP {})", resp->status)});
+    return ended(
+        {WatchEnd::Kind::kBroken, fmt::format("etcd watch stream ended (HTTP {})", resp->status)});
   }
 
  private:

@@ -105,7 +105,7 @@ class RecordingCallbacks : public SyncerCallbacks {
   void OnInSync() override { log.push_back("in-sync"); }
   void OnReachable(bool r) override { reachable.push_back(r); }
   std::vector<std::string> log;
-  std::vector<bool> reachable;  // every OnReachable, in order
+  std::vector<bool> reachable;                         // every OnReachable, in order
   std::function<void(const std::string&)> on_updates;  // after each updates line
 };
 

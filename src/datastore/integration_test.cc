@@ -231,8 +231,8 @@ TEST_P(EtcdIntegration, FailsOverFromADeadEndpoint) {
 // EtcdEndpoints entry: a change written meanwhile arrives in seconds.
 TEST_P(EtcdIntegration, FrozenEndpointIsLeftForTheNextOne) {
   EtcdSettings settings = etcd_->Settings(GetParam());
-  auto proxy = testing::TcpProxy::Start(std::stoi(settings.endpoints.front().substr(
-      settings.endpoints.front().rfind(':') + 1)));
+  auto proxy = testing::TcpProxy::Start(
+      std::stoi(settings.endpoints.front().substr(settings.endpoints.front().rfind(':') + 1)));
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
   settings.endpoints.insert(settings.endpoints.begin(), (*proxy)->endpoint());
   settings.watch_idle_timeout = 1s;
@@ -252,8 +252,8 @@ TEST_P(EtcdIntegration, FrozenEndpointIsLeftForTheNextOne) {
 // agent's readiness), and catches up once the path thaws.
 TEST_P(EtcdIntegration, FrozenOnlyEndpointIsUnreachableUntilItThaws) {
   EtcdSettings settings = etcd_->Settings(GetParam());
-  auto proxy = testing::TcpProxy::Start(std::stoi(settings.endpoints.front().substr(
-      settings.endpoints.front().rfind(':') + 1)));
+  auto proxy = testing::TcpProxy::Start(
+      std::stoi(settings.endpoints.front().substr(settings.endpoints.front().rfind(':') + 1)));
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
   settings.endpoints = {(*proxy)->endpoint()};
   settings.watch_idle_timeout = 1s;
@@ -276,8 +276,8 @@ TEST_P(EtcdIntegration, FrozenOnlyEndpointIsUnreachableUntilItThaws) {
 // bytes keep coming (a low-speed limit, not a total time).
 TEST_P(EtcdIntegration, SlowButMovingSnapshotCompletes) {
   EtcdSettings settings = etcd_->Settings(GetParam());
-  auto proxy = testing::TcpProxy::Start(std::stoi(settings.endpoints.front().substr(
-      settings.endpoints.front().rfind(':') + 1)));
+  auto proxy = testing::TcpProxy::Start(
+      std::stoi(settings.endpoints.front().substr(settings.endpoints.front().rfind(':') + 1)));
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
   settings.endpoints = {(*proxy)->endpoint()};
   settings.request_timeout = 1s;

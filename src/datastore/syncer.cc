@@ -66,7 +66,7 @@ struct Syncer::Impl {
   std::map<std::string, std::string> emitted;  // what the callbacks were told
   std::optional<SyncStatus> status;
   std::optional<bool> reachable;
-  Clock::time_point synced_at;  // when the current watch's snapshot was taken
+  Clock::time_point synced_at;   // when the current watch's snapshot was taken
   bool periodic_resync = false;  // the watch ended because a resync was due
   Backoff backoff;
   LogLimiter limiter;

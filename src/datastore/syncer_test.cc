@@ -215,8 +215,8 @@ TEST_F(SyncerTest, IdleWatchIsRestartedFromItsNextIndexWithoutResync) {
   Run();
   EXPECT_EQ(etcd.calls,
             (Strings{"Get /calico/v1/Ready", "GetPrefix /calico/v1", "Watch /calico/v1 from 11",
-                     "Watch /calico/v1 from 15", "Watch /calico/v1 from 15",
-                     "Get /calico/v1/Ready", "GetPrefix /calico/v1", "Watch /calico/v1 from 21"}));
+                     "Watch /calico/v1 from 15", "Watch /calico/v1 from 15", "Get /calico/v1/Ready",
+                     "GetPrefix /calico/v1", "Watch /calico/v1 from 21"}));
   EXPECT_EQ(callbacks.log,
             (Strings{"status resync", "updates /calico/v1/Ready=true", "status in-sync", "in-sync",
                      "updates /calico/v1/a=1", "updates /calico/v1/b=2", "status resync",
@@ -230,12 +230,11 @@ TEST_F(SyncerTest, PeriodicResyncRepairsWhatTheWatchMissed) {
   options.resync_interval = std::chrono::minutes(60);
   etcd.data = {{"/calico/v1/Ready", "true"}, {"/calico/v1/a", "1"}};
   // An idle watch past the interval: resync (it finds what was missed).
-  etcd.watches.push_back(WatchScript{.batches = {},
-                                     .end = {WatchEnd::Kind::kIdle, "", 11},
-                                     .after = [&] {
-                                       etcd.data["/calico/v1/a"] = "missed";
-                                       clock.Advance(std::chrono::minutes(61));
-                                     }});
+  etcd.watches.push_back(
+      WatchScript{.batches = {}, .end = {WatchEnd::Kind::kIdle, "", 11}, .after = [&] {
+                    etcd.data["/calico/v1/a"] = "missed";
+                    clock.Advance(std::chrono::minutes(61));
+                  }});
   // A busy watch: the event handled past the interval ends it.
   etcd.watches.push_back(WatchScript{
       .batches = {{{"/calico/v1/b", "2", false, 12}}, {{"/calico/v1/c", "3", false, 13}}},
@@ -245,11 +244,11 @@ TEST_F(SyncerTest, PeriodicResyncRepairsWhatTheWatchMissed) {
   };
   Run();
   EXPECT_EQ(Matching("Periodic resync").size(), 2u);
-  EXPECT_EQ(callbacks.log,
-            (Strings{"status resync", "updates /calico/v1/Ready=true /calico/v1/a=1",
-                     "status in-sync", "in-sync", "status resync", "updates /calico/v1/a=missed",
-                     "status in-sync", "in-sync", "updates /calico/v1/b=2", "status resync",
-                     "status in-sync", "in-sync"}));
+  EXPECT_EQ(
+      callbacks.log,
+      (Strings{"status resync", "updates /calico/v1/Ready=true /calico/v1/a=1", "status in-sync",
+               "in-sync", "status resync", "updates /calico/v1/a=missed", "status in-sync",
+               "in-sync", "updates /calico/v1/b=2", "status resync", "status in-sync", "in-sync"}));
 }
 
 TEST_F(SyncerTest, ReachabilityFollowsTheRequests) {

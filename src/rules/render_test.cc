@@ -166,11 +166,10 @@ TEST(RenderTest, DropActionOverride) {
       {O::kAccept,
        {kCt1, "ct state invalid accept", kNdp, "jump cali-failsafe-in", kClear, "accept"}},
       {O::kLogAndDrop,
-       {kCt1, "ct state invalid " + log, kCt2, kNdp, "jump cali-failsafe-in", kClear, log,
-        "drop"}},
+       {kCt1, "ct state invalid " + log, kCt2, kNdp, "jump cali-failsafe-in", kClear, log, "drop"}},
       {O::kLogAndAccept,
-       {kCt1, "ct state invalid " + log, "ct state invalid accept", kNdp,
-        "jump cali-failsafe-in", kClear, log, "accept"}},
+       {kCt1, "ct state invalid " + log, "ct state invalid accept", kNdp, "jump cali-failsafe-in",
+        kClear, log, "accept"}},
   };
   for (const auto& r : rows) {
     DesiredState s;
