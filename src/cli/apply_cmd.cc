@@ -1,6 +1,8 @@
 // felixctl apply: all-or-nothing writes of key/value documents. Every
 // document is parsed and validated exactly as the agent would read it before
-// the first write, so one bad object leaves etcd untouched.
+// the first write, so one bad object leaves etcd untouched; the write itself
+// is one transaction (v3) or compare-and-swap writes rolled back on failure
+// (v2), so a failure part-way leaves no half of a change.
 #include <fstream>
 #include <istream>
 #include <ostream>
@@ -8,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/documents.h"
+#include "config/config.h"
 #include "datastore/datastore.h"
 #include "model/model.h"
 
@@ -26,10 +29,21 @@ Result<std::string> ReadInput(const std::string& file, std::istream& in) {
   return ss.str();
 }
 
-// The issues that make the agent reject `doc` (empty = valid).
+// The issues that make the agent reject `doc` (empty = valid): config
+// values through the agent's parameter parsers, objects through its
+// validation.
 std::vector<std::string> Issues(const Document& doc, const model::ValidationContext& ctx) {
   const auto key = model::ParseKey(doc.key);
   if (!key) return {"not a /calico/v1 key that Felix reads"};
+  const std::string* name = nullptr;
+  if (const auto* g = std::get_if<model::GlobalConfigKey>(&*key)) name = &g->name;
+  if (const auto* h = std::get_if<model::HostConfigKey>(&*key)) name = &h->name;
+  if (name) {
+    std::vector<std::string> warnings;
+    auto v = config::CheckDatastoreValue(*name, doc.value, warnings);
+    if (!v.ok()) return {v.status().message()};
+    return {};
+  }
   return model::DecodeValue(*key, doc.value, ctx).issues;
 }
 
@@ -67,13 +81,15 @@ int Apply(const ApplyOptions& opts, std::istream& in, datastore::EtcdClient& etc
     return kExitInvalid;
   }
 
-  for (const Document& doc : *docs) {
-    if (Status s = etcd.Set(doc.key, doc.value); !s.ok()) {
-      err << "felixctl: cannot set " << doc.key << ": " << s.message() << "\n";
-      return kExitUsage;
-    }
-    out << "set " << doc.key << "\n";
+  // One write of everything: an allow never lands without its deny.
+  std::vector<datastore::KeyValue> kvs;
+  kvs.reserve(docs->size());
+  for (const Document& doc : *docs) kvs.push_back({doc.key, doc.value});
+  if (Status s = etcd.SetAll(kvs); !s.ok()) {
+    err << "felixctl: apply failed: " << s.message() << "\n";
+    return kExitUsage;
   }
+  for (const Document& doc : *docs) out << "set " << doc.key << "\n";
   return kExitOk;
 }
 

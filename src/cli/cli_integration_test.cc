@@ -122,6 +122,45 @@ TEST_P(FelixctlEtcdTest, ApplyWithOneInvalidDocumentWritesNothing) {
   EXPECT_EQ(ls.out, "");
 }
 
+// A write that fails part-way leaves nothing of the change: on v2 the keys
+// written before it are put back (here the third key is a directory, which
+// etcd v2 refuses to overwrite); on v3 the writes are one transaction.
+TEST_P(FelixctlEtcdTest, ApplyFailingPartWayLeavesNoHalfChange) {
+  ASSERT_TRUE(EtcdctlSet("/calico/v1/host/h1/endpoint/eth0", R"({"name": "eth0"})").ok());
+  if (GetParam() == EtcdApi::kV2) {
+    ASSERT_TRUE(EtcdctlSet("/calico/v1/host/h1/endpoint/dir/inside", "x").ok());
+    auto r = Felixctl({"apply", "-f", "-"},
+                      "key: /calico/v1/policy/tier/default/policy/allow\n"
+                      "value: {selector: all(), inbound_rules: [{action: allow}]}\n"
+                      "---\nkey: /calico/v1/host/h1/endpoint/eth0\nvalue: {name: eth1}\n"
+                      "---\nkey: /calico/v1/host/h1/endpoint/dir\nvalue: {name: eth2}\n");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("apply failed: cannot set /calico/v1/host/h1/endpoint/dir"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("the 2 key(s) written before were put back"), std::string::npos) << r.err;
+    EXPECT_FALSE(EtcdctlGet("/calico/v1/policy/tier/default/policy/allow").ok()) << "new key gone";
+    EXPECT_EQ(EtcdctlGet("/calico/v1/host/h1/endpoint/eth0").value(), "{\"name\": \"eth0\"}\n");
+  } else {
+    std::string docs;
+    for (size_t i = 0; i <= datastore::kMaxTxnWrites; ++i) {
+      docs +=
+          "---\nkey: /calico/v1/host/h1/endpoint/e" + std::to_string(i) + "\nvalue: {name: eth0}\n";
+    }
+    auto r = Felixctl({"apply", "-f", "-"}, docs);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("do not fit one etcd transaction"), std::string::npos) << r.err;
+    EXPECT_EQ(Felixctl({"ls", "/calico/v1/host"}).out, "/calico/v1/host/h1/endpoint/eth0\n");
+    docs.clear();
+    for (size_t i = 0; i < datastore::kMaxTxnWrites; ++i) {
+      docs +=
+          "---\nkey: /calico/v1/host/h1/endpoint/e" + std::to_string(i) + "\nvalue: {name: eth0}\n";
+    }
+    EXPECT_EQ(Felixctl({"apply", "-f", "-"}, docs).code, 0) << "128 writes: one transaction";
+  }
+}
+
 TEST_P(FelixctlEtcdTest, GetLsRmRoundTrip) {
   ASSERT_EQ(Felixctl({"apply", "-f", "-"}, kDocs).code, 0);
   EXPECT_EQ(Felixctl({"get", "/calico/v1/Ready"}).out, "true\n");

@@ -99,9 +99,11 @@ struct LsOptions {
 // felixctl ls [PREFIX]: every leaf key at or below PREFIX, sorted, one per line.
 int Ls(const LsOptions& opts, datastore::EtcdClient& etcd, std::ostream& out, std::ostream& err);
 
-// felixctl rm KEY [-r]: deletes (recursively with -r) and prints "deleted <key>";
-// nothing there is "felixctl: <key> not found" (kExitUsage).
-int Rm(const std::string& key, bool recursive, datastore::EtcdClient& etcd, std::ostream& out,
-       std::ostream& err);
+// felixctl rm KEY [-r [--force]]: deletes (recursively with -r) and prints
+// "deleted <key>"; nothing there is "felixctl: <key> not found" (kExitUsage).
+// A recursive delete outside /calico/ (`rm -r /` included) is refused
+// without `force`: etcd may hold other users' data.
+int Rm(const std::string& key, bool recursive, bool force, datastore::EtcdClient& etcd,
+       std::ostream& out, std::ostream& err);
 
 }  // namespace felix::cli

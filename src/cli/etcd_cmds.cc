@@ -40,8 +40,14 @@ int Ls(const LsOptions& opts, datastore::EtcdClient& etcd, std::ostream& out, st
   return kExitOk;
 }
 
-int Rm(const std::string& key, bool recursive, datastore::EtcdClient& etcd, std::ostream& out,
-       std::ostream& err) {
+int Rm(const std::string& key, bool recursive, bool force, datastore::EtcdClient& etcd,
+       std::ostream& out, std::ostream& err) {
+  const bool ours = key == "/calico" || key.starts_with("/calico/");
+  if (recursive && !ours && !force) {
+    err << "felixctl: refusing to delete everything below " << key
+        << ": it is outside /calico/ (use --force if you mean it)\n";
+    return kExitUsage;
+  }
   Status s = etcd.Delete(key, recursive);
   if (!s.ok()) {
     if (s.IsNotFound()) {

@@ -211,15 +211,24 @@ TEST_F(EtcdCmdsTest, ApplyInputErrorsExitTwo) {
   EXPECT_TRUE(data_->empty());
 }
 
-TEST_F(EtcdCmdsTest, ApplyStopsAtAFailedWrite) {
+TEST_F(EtcdCmdsTest, AFailedWriteWritesNothing) {
   etcd_.fail_set_on = "/calico/v1/config/FailsafeInboundHostPorts";
   auto r = Apply(kValidDocs);
   EXPECT_EQ(r.code, kExitUsage);
-  EXPECT_EQ(
-      r.out,
-      "set /calico/v1/host/h1/endpoint/eth0\nset /calico/v1/policy/tier/default/policy/web\n");
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "felixctl: apply failed: etcd is down; nothing written\n");
+  EXPECT_TRUE(data_->empty());
+}
+
+TEST_F(EtcdCmdsTest, ApplyChecksConfigValuesWithTheAgentsParsers) {
+  auto r = Apply(std::string(kValidDocs) +
+                 "---\nkey: /calico/v1/config/ReportingIntervalSecs\nvalue: thirty\n");
+  EXPECT_EQ(r.code, kExitInvalid);
   EXPECT_EQ(r.err,
-            "felixctl: cannot set /calico/v1/config/FailsafeInboundHostPorts: etcd is down\n");
+            "felixctl: /calico/v1/config/ReportingIntervalSecs: Invalid value for "
+            "ReportingIntervalSecs: 'thirty': not an integer\n"
+            "felixctl: 1 of 5 documents invalid; nothing written\n");
+  EXPECT_TRUE(data_->empty());
 }
 
 TEST_F(EtcdCmdsTest, GetLsRm) {
@@ -243,13 +252,29 @@ TEST_F(EtcdCmdsTest, GetLsRm) {
   EXPECT_EQ(ls_l.out,
             "/calico/v1/host/h1/endpoint/a {}\n/calico/v1/host/h1/endpoint/b {\"x\":1}\n");
 
-  auto rm = Capture([&](auto& o, auto& e) { return Rm("/calico/v1/host", true, etcd_, o, e); });
+  auto rm =
+      Capture([&](auto& o, auto& e) { return Rm("/calico/v1/host", true, false, etcd_, o, e); });
   EXPECT_EQ(rm.code, kExitOk);
   EXPECT_EQ(rm.out, "deleted /calico/v1/host\n");
   EXPECT_EQ(*data_, (Data{{"/calico/v1/Ready", "true"}, {"/other", "o"}}));
-  auto rm_missing = Capture([&](auto& o, auto& e) { return Rm("/x", false, etcd_, o, e); });
+  auto rm_missing = Capture([&](auto& o, auto& e) { return Rm("/x", false, false, etcd_, o, e); });
   EXPECT_EQ(rm_missing.code, kExitUsage);
   EXPECT_EQ(rm_missing.err, "felixctl: /x not found\n");
+}
+
+// `rm -r /` used to delete every key in etcd, Calico's or not.
+TEST_F(EtcdCmdsTest, RecursiveRmOutsideCalicoNeedsForce) {
+  *data_ = {{"/calico/v1/Ready", "true"}, {"/other/a", "o"}, {"/calicox/b", "x"}};
+  for (const char* key : {"/", "/other", "/calicox"}) {
+    auto rm = Capture([&](auto& o, auto& e) { return Rm(key, true, false, etcd_, o, e); });
+    EXPECT_EQ(rm.code, kExitUsage) << key;
+    EXPECT_EQ(rm.err, std::string("felixctl: refusing to delete everything below ") + key +
+                          ": it is outside /calico/ (use --force if you mean it)\n");
+  }
+  EXPECT_EQ(data_->size(), 3u);
+  auto forced = Capture([&](auto& o, auto& e) { return Rm("/other", true, true, etcd_, o, e); });
+  EXPECT_EQ(forced.code, kExitOk);
+  EXPECT_EQ(*data_, (Data{{"/calico/v1/Ready", "true"}, {"/calicox/b", "x"}}));
 }
 
 }  // namespace

@@ -83,10 +83,11 @@ void AddEtcdCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
   auto* rm = app.add_subcommand("rm", "Delete a key (with -r, everything below it too)");
   rm->add_option("key", a.key, "The etcd key")->required();
   rm->add_flag("-r,--recursive", a.recursive, "Also delete everything below KEY/");
+  rm->add_flag("--force", a.force, "Allow -r outside /calico/");
   AddConnectionFlags(rm, a.etcd);
   rm->callback([&, io] {
     inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings&, auto& etcd) {
-      return Rm(a.key, a.recursive, etcd, io.out, io.err);
+      return Rm(a.key, a.recursive, a.force, etcd, io.out, io.err);
     });
   });
 }

@@ -24,6 +24,7 @@ struct EtcdArgs {
   ApplyOptions apply;
   std::string key;  // get, rm
   bool recursive = false;
+  bool force = false;  // rm -r outside /calico/
   LsOptions ls;
 };
 

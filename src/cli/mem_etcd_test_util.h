@@ -37,6 +37,14 @@ class MemEtcd : public datastore::EtcdClient {
     (*data_)[key] = value;
     return Status::Ok();
   }
+  // All or nothing, as the real clients: a key in fail_set_on fails the lot.
+  Status SetAll(const std::vector<datastore::KeyValue>& kvs) override {
+    for (const auto& kv : kvs) {
+      if (kv.key == fail_set_on) return Status::Unavailable("etcd is down; nothing written");
+    }
+    for (const auto& kv : kvs) (*data_)[kv.key] = kv.value;
+    return Status::Ok();
+  }
   Status Delete(const std::string& key, bool recursive) override {
     size_t n = data_->erase(key);
     if (recursive)

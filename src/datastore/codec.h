@@ -23,6 +23,14 @@ Result<Snapshot> ParseV2Snapshot(long status, std::string_view body, std::string
 Result<std::string> ParseV2Value(long status, std::string_view body);
 // A PUT/DELETE reply: Ok on 2xx, NotFound for errorCode 100, else the error.
 Status ParseV2Write(long status, std::string_view body);
+// A GET or PUT/DELETE reply's node: its value and modifiedIndex (for the
+// compare-and-swap of SetAll). NotFound for errorCode 100; a failed compare
+// (errorCode 101) is Unavailable with etcd's text.
+struct V2Node {
+  std::string value;
+  int64_t modified_index = 0;
+};
+Result<V2Node> ParseV2Node(long status, std::string_view body);
 
 // One long-poll reply (`wait=true`): an event, a gap (errorCode 401) or an
 // error. An empty body (server-side timeout) gives neither.
@@ -47,6 +55,8 @@ std::string V3RangeBody(std::string_view key, std::string_view range_end);
 std::string V3RangePageBody(std::string_view key, std::string_view range_end, int64_t limit,
                             int64_t revision);
 std::string V3PutBody(std::string_view key, std::string_view value);
+// One /v3/kv/txn with no compare and a put per key-value: applied whole.
+std::string V3TxnPutBody(const std::vector<KeyValue>& kvs);
 std::string V3WatchBody(std::string_view key, std::string_view range_end, int64_t start_revision);
 
 // A /v3/kv/range reply: header.revision and the key-values.

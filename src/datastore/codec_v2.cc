@@ -198,6 +198,18 @@ Status ParseV2Write(long status, std::string_view body) {
   return Status::Ok();
 }
 
+Result<V2Node> ParseV2Node(long status, std::string_view body) {
+  auto j = ParseObject(status, body);
+  if (!j.ok()) return j.status();
+  if (IntField(*j, "errorCode") == 100) return Status::NotFound(ErrorText(*j));
+  if (j->contains("errorCode")) return Status::Unavailable(ErrorText(*j));
+  auto node = j->find("node");
+  if (node == j->end() || !node->is_object()) {
+    return Status::Unavailable(fmt::format("unexpected etcd reply (HTTP {})", status));
+  }
+  return V2Node{StrField(*node, "value"), IntField(*node, "modifiedIndex")};
+}
+
 Result<V2WatchReply> ParseV2WatchReply(long status, std::string_view body) {
   V2WatchReply reply;
   if (body.find_first_not_of(" \r\n\t") == std::string_view::npos) return reply;

@@ -122,6 +122,15 @@ std::string V3PutBody(std::string_view key, std::string_view value) {
   return json{{"key", Base64Encode(key)}, {"value", Base64Encode(value)}}.dump();
 }
 
+std::string V3TxnPutBody(const std::vector<KeyValue>& kvs) {
+  json ops = json::array();
+  for (const KeyValue& kv : kvs) {
+    ops.push_back(
+        {{"request_put", {{"key", Base64Encode(kv.key)}, {"value", Base64Encode(kv.value)}}}});
+  }
+  return json{{"success", ops}}.dump();
+}
+
 std::string V3WatchBody(std::string_view key, std::string_view range_end, int64_t start_revision) {
   json req = {{"key", Base64Encode(key)},
               {"range_end", Base64Encode(range_end)},

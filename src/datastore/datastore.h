@@ -125,6 +125,11 @@ class EtcdClient {
   // a missing directory gives an empty snapshot).
   virtual Result<Snapshot> GetPrefix(const std::string& prefix) = 0;
   virtual Status Set(const std::string& key, const std::string& value) = 0;
+  // Writes every key or none: v3 one transaction (at most kMaxTxnWrites);
+  // v2 compare-and-swap writes against what was read first, and if one
+  // fails, what was written is put back (compare-and-swap too). The error
+  // says which key failed and whether the roll-back was complete.
+  virtual Status SetAll(const std::vector<KeyValue>& kvs) = 0;
   // Deletes a key; with `recursive`, also everything below key + "/".
   // NotFound if nothing was there.
   virtual Status Delete(const std::string& key, bool recursive) = 0;
@@ -134,6 +139,9 @@ class EtcdClient {
   virtual WatchEnd Watch(const std::string& prefix, int64_t from_index, const WatchSink& sink,
                          const std::atomic<bool>& stop) = 0;
 };
+
+// etcd's default --max-txn-ops: the most writes one v3 SetAll can hold.
+inline constexpr size_t kMaxTxnWrites = 128;
 
 // The real client (libcurl, in process).
 std::unique_ptr<EtcdClient> MakeEtcdClient(const EtcdSettings& settings);

@@ -2,6 +2,9 @@
 // long polls (`wait=true&recursive=true&waitIndex=N`), each returning one
 // event; the next poll starts after that event's modifiedIndex.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <optional>
 
 #include "datastore/codec.h"
 #include "datastore/http.h"
@@ -37,6 +40,35 @@ class EtcdV2Client : public EtcdClient {
     return ParseV2Write(resp->status, resp->body);
   }
 
+  // v2 has no transactions: compare-and-swap writes against what was read,
+  // undone (compare-and-swap too) when one fails.
+  Status SetAll(const std::vector<KeyValue>& kvs) override {
+    std::vector<std::optional<V2Node>> before;
+    for (const KeyValue& kv : kvs) {
+      auto resp = http_->Do(MakeRequest("GET", KeysPath(kv.key)));
+      if (!resp.ok()) return resp.status();
+      auto node = ParseV2Node(resp->status, resp->body);
+      if (!node.ok() && !node.status().IsNotFound()) {
+        return Status::Unavailable(
+            fmt::format("cannot read {}: {}; nothing written", kv.key, node.status().message()));
+      }
+      before.push_back(node.ok() ? std::optional<V2Node>(*node) : std::nullopt);
+    }
+    std::vector<int64_t> written;  // our write's modifiedIndex, per key written
+    for (size_t i = 0; i < kvs.size(); ++i) {
+      const std::string cas = before[i] ? fmt::format("prevIndex={}", before[i]->modified_index)
+                                        : std::string("prevExist=false");
+      auto node = Put(kvs[i].key, kvs[i].value, cas);
+      if (!node.ok()) {
+        const std::string undo = Undo(kvs, before, written);
+        return Status::Unavailable(
+            fmt::format("cannot set {}: {}; {}", kvs[i].key, node.status().message(), undo));
+      }
+      written.push_back(node->modified_index);
+    }
+    return Status::Ok();
+  }
+
   Status Delete(const std::string& key, bool recursive) override {
     std::string target = KeysPath(key) + (recursive ? "?recursive=true" : "");
     auto resp = http_->Do(MakeRequest("DELETE", target));
@@ -68,6 +100,36 @@ class EtcdV2Client : public EtcdClient {
   }
 
  private:
+  Result<V2Node> Put(const std::string& key, const std::string& value, const std::string& cas) {
+    auto resp =
+        http_->Do(MakeRequest("PUT", KeysPath(key) + "?" + cas, "value=" + FormEscape(value),
+                              "application/x-www-form-urlencoded"));
+    if (!resp.ok()) return resp.status();
+    return ParseV2Node(resp->status, resp->body);
+  }
+
+  // Puts back what the first written.size() keys held, each only if it is
+  // still our write; says how that went.
+  std::string Undo(const std::vector<KeyValue>& kvs,
+                   const std::vector<std::optional<V2Node>>& before,
+                   const std::vector<int64_t>& written) {
+    std::vector<std::string> failed;
+    for (size_t j = 0; j < written.size(); ++j) {
+      const std::string cas = fmt::format("prevIndex={}", written[j]);
+      Status st;
+      if (before[j]) {
+        st = Put(kvs[j].key, before[j]->value, cas).status();
+      } else {
+        auto resp = http_->Do(MakeRequest("DELETE", KeysPath(kvs[j].key) + "?" + cas));
+        st = resp.ok() ? ParseV2Write(resp->status, resp->body) : resp.status();
+      }
+      if (!st.ok()) failed.push_back(fmt::format("{} ({})", kvs[j].key, st.message()));
+    }
+    if (failed.empty())
+      return fmt::format("the {} key(s) written before were put back", written.size());
+    return fmt::format("could NOT put back {}", fmt::join(failed, ", "));
+  }
+
   std::unique_ptr<HttpTransport> http_;
   const std::chrono::milliseconds idle_;
 };

@@ -53,6 +53,17 @@ class EtcdV3Client : public EtcdClient {
     return Post("/v3/kv/put", V3PutBody(key, value)).status();
   }
 
+  Status SetAll(const std::vector<KeyValue>& kvs) override {
+    if (kvs.size() > kMaxTxnWrites) {
+      return Status::InvalidArgument(
+          fmt::format("{} writes do not fit one etcd transaction (at most {}); nothing written",
+                      kvs.size(), kMaxTxnWrites));
+    }
+    auto resp = http_->Do(MakeRequest("POST", "/v3/kv/txn", V3TxnPutBody(kvs), kJson));
+    if (!resp.ok()) return resp.status();
+    return ParseV3Write(resp->status, resp->body).status();
+  }
+
   Status Delete(const std::string& key, bool recursive) override {
     auto deleted = Post("/v3/kv/deleterange", V3RangeBody(key, ""));
     if (!deleted.ok()) return deleted.status();

@@ -49,6 +49,10 @@ class FakeEtcdClient : public EtcdClient {
     ++index;
     return Status::Ok();
   }
+  Status SetAll(const std::vector<KeyValue>& kvs) override {
+    for (const KeyValue& kv : kvs) (void)Set(kv.key, kv.value);
+    return Status::Ok();
+  }
   Status Delete(const std::string& key, bool) override {
     ++index;
     return data.erase(key) ? Status::Ok() : Status::NotFound(key);
