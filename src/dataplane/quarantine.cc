@@ -25,8 +25,8 @@ constexpr int kMaxChecks = 64;
 // above all: a stub there would cut the operator off).
 bool Structural(const std::string& name, const rules::Chain& c) {
   static const std::set<std::string> kFixed = {
-      "cali-wl-to-host",  "cali-from-wl",       "cali-to-wl",      "cali-from-host",
-      "cali-to-host",     "cali-from-host-raw", "cali-to-host-raw"};
+      "cali-wl-to-host", "cali-from-wl",       "cali-to-wl",      "cali-from-host",
+      "cali-to-host",    "cali-from-host-raw", "cali-to-host-raw"};
   return c.hook.has_value() || name.starts_with("cali-failsafe") || kFixed.contains(name);
 }
 
@@ -110,8 +110,8 @@ bool Dataplane::Isolate(const rules::Table& desired) {
                "reaches it until its rules change",
                name, c.rules.size(), c.rules.empty() ? std::string("none") : c.rules.front());
   }
-  FLOG_WARNING(kLog, "Isolated {} rejected chain(s) of table inet calico in {} checks",
-               bad.size(), checks);
+  FLOG_WARNING(kLog, "Isolated {} rejected chain(s) of table inet calico in {} checks", bad.size(),
+               checks);
   return !bad.empty();
 }
 
