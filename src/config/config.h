@@ -3,7 +3,8 @@
 //
 // Every parameter of spec §16.2 (Felix 1.4 [PY]) plus the few our design adds
 // (EtcdApi, NftablesRefreshInterval, HealthEnabled, HealthPort, LogPrefix,
-// HealthHost, PrometheusMetricsHost: Felix's later names) is
+// HealthHost, PrometheusMetricsHost: Felix's later names; EtcdUsername,
+// EtcdPassword: etcd authentication) is
 // one row of a table: name, description (the text of the start-of-day line),
 // default, bootstrap-only flag, parser. ResolveConfig() is a pure function
 // from the raw sources to a typed Config; the daemon does all the I/O (reading
@@ -132,6 +133,8 @@ struct Config {
   std::string log_prefix;                         // LogPrefix
   std::string health_host;                        // HealthHost
   std::string prometheus_metrics_host;            // PrometheusMetricsHost ("" = every address)
+  std::string etcd_username;                      // EtcdUsername ("" = no authentication)
+  std::string etcd_password;                      // EtcdPassword (never logged)
 
   // The etcd URLs to use: EtcdEndpoints if set, else EtcdScheme://EtcdAddr.
   std::vector<std::string> EtcdUrls() const;

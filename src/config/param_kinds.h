@@ -68,6 +68,12 @@ std::string RenderOptStr(const Config& c) {
   return (c.*F).has_value() ? PyRepr(*(c.*F)) : "None";
 }
 
+// A secret: whether it is set, never its text.
+template <auto F>
+std::string RenderSecret(const Config& c) {
+  return (c.*F).empty() ? "''" : "'<hidden>'";
+}
+
 // A host to listen on: an IP address or a host name ("" where allowed).
 template <auto F>
 Status ListenHost(std::string_view raw, Config& c, Warnings&) {

@@ -211,6 +211,16 @@ std::optional<ParamError> Finalize(Config& c, std::vector<std::string>& warnings
   const std::vector<std::string> urls = c.EtcdUrls();
   const bool tls = std::any_of(urls.begin(), urls.end(),
                                [](const std::string& u) { return u.starts_with("https://"); });
+  if (!c.etcd_username.empty() && c.etcd_api == EtcdApi::kV2) {
+    warnings.push_back(
+        "EtcdUsername is used with EtcdApi v3 only; the v2 API connects without "
+        "authentication (use client certificates).");
+  }
+  if (!c.etcd_password.empty() && !tls) {
+    warnings.push_back(
+        "EtcdPassword is sent to etcd over plain http: anyone on the path can read it; use "
+        "https EtcdEndpoints (or client certificates).");
+  }
   if (tls && !c.etcd_ca_file) {
     warnings.push_back(
         "EtcdCaFile is none: the etcd server's certificate is NOT verified; anyone on the path "

@@ -166,6 +166,11 @@ const ParamSpec kTable[] = {
         "The host that the Prometheus metrics server should bind to (empty: every address).", "",
         kBoot, ListenHost<&C::prometheus_metrics_host>, RenderStr<&C::prometheus_metrics_host>,
         /*empty_is_value=*/true),
+    // Credentials are local-only too, and the password is never logged.
+    Row("EtcdUsername", "User name for etcd authentication (empty: none)", "", kBoot,
+        Str<&C::etcd_username>, RenderStr<&C::etcd_username>, /*empty_is_value=*/true),
+    Row("EtcdPassword", "Password for etcd authentication", "", kBoot, Str<&C::etcd_password>,
+        RenderSecret<&C::etcd_password>, /*empty_is_value=*/true),
 };
 
 // What Felix++ does not act on, and why (issue: parameters that were

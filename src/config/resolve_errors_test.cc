@@ -108,6 +108,26 @@ TEST(ResolveConfig, RejectedDatastoreValueIsLoggedCut) {
       << line;
 }
 
+TEST(ResolveConfig, EtcdPasswordIsNeverShownAndWarnsOverPlainHttp) {
+  ConfigInputs in = Base();
+  in.env["FELIX_ETCDUSERNAME"] = "felix-h1";
+  in.env["FELIX_ETCDPASSWORD"] = "s3cret";
+  Result<ResolvedConfig> r = ResolveConfig(in);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->config.etcd_password, "s3cret");
+  for (const std::string& line : StartOfDayLines(*r)) {
+    EXPECT_EQ(line.find("s3cret"), std::string::npos) << line;
+  }
+  EXPECT_EQ(RenderValue(r->config, "EtcdPassword"), "'<hidden>'");
+  EXPECT_EQ(std::count_if(r->warnings.begin(), r->warnings.end(),
+                          [](const std::string& w) { return w.starts_with("EtcdPassword is sent"); }),
+            1);
+  in.etcd_global["EtcdPassword"] = "from-etcd";
+  r = ResolveConfig(in);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->config.etcd_password, "s3cret") << "local-only";
+}
+
 TEST(ResolveConfig, EtcdCaFileNoneWarnsOverTls) {
   auto ca_warning = [](const ConfigInputs& in) {
     Result<ResolvedConfig> r = ResolveConfig(in);

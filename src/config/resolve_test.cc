@@ -240,7 +240,7 @@ TEST(ResolveConfig, PyFixUps) {
 
 TEST(Parameters, TableShape) {
   const std::vector<ParameterInfo> params = Parameters();
-  EXPECT_EQ(params.size(), 47u);
+  EXPECT_EQ(params.size(), 49u);
   std::vector<std::string> boot;
   for (const ParameterInfo& p : params) {
     if (p.bootstrap_only) boot.emplace_back(p.name);
@@ -248,7 +248,8 @@ TEST(Parameters, TableShape) {
   EXPECT_EQ(boot, (std::vector<std::string>{
                       "EtcdAddr", "FelixHostname", "EtcdScheme", "EtcdKeyFile", "EtcdCertFile",
                       "EtcdCaFile", "EtcdEndpoints", "EtcdApi", "LogFilePath",
-                      "EtcdDriverLogFilePath", "HealthHost", "PrometheusMetricsHost"}));
+                      "EtcdDriverLogFilePath", "HealthHost", "PrometheusMetricsHost",
+                      "EtcdUsername", "EtcdPassword"}));
   ASSERT_TRUE(FindParameter("defaultendpointtohostaction").has_value());
   EXPECT_EQ(FindParameter("defaultendpointtohostaction")->description,
             "Action to take for packets that arrive froman endpoint to the host.");

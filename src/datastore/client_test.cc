@@ -25,7 +25,8 @@ class ScriptedHttp : public HttpTransport {
       : log_(log), replies_(std::move(replies)) {}
   Result<HttpResponse> Do(const HttpRequest& r) override {
     log_->push_back(r.method + " " + r.target + (r.body.empty() ? "" : " " + r.body) +
-                    (r.long_poll ? " [long]" : ""));
+                    (r.long_poll ? " [long]" : "") +
+                    (r.authorization.empty() ? "" : " [auth " + r.authorization + "]"));
     if (replies_.empty()) return Status::Unavailable("script exhausted");
     Reply reply = std::move(replies_.front());
     replies_.pop_front();
@@ -193,6 +194,28 @@ TEST(V3Client, GetMissingKeyIsNotFoundAndStreamEndIsBroken) {
       "/calico/v1", 6, [](auto) { return true; }, stop);
   EXPECT_EQ(end.kind, WatchEnd::Kind::kBroken);
   EXPECT_EQ(end.detail, "etcd watch stream ended (HTTP 200)");
+}
+
+// v3 with a user: a token first, sent with every request; an expired token
+// is replaced once and the request sent again.
+TEST(V3Client, AuthTokenIsTakenSentAndRenewed) {
+  Strings log;
+  std::deque<ScriptedHttp::Reply> replies;
+  replies.push_back({Ok(200, R"({"header":{},"token":"t1"})")});
+  replies.push_back({Ok(200, R"({"header":{"revision":"5"},"kvs":[]})")});
+  replies.push_back({Ok(401, R"({"error":"etcdserver: invalid auth token","code":16})")});
+  replies.push_back({Ok(200, R"({"header":{},"token":"t2"})")});
+  replies.push_back({Ok(200, R"({"header":{"revision":"6"},"kvs":[]})")});
+  auto client = MakeEtcdV3Client(std::make_unique<ScriptedHttp>(&log, std::move(replies)), {},
+                                 "felix-h1", "pw");
+  EXPECT_TRUE(client->Get("/calico/v1/Ready").status().IsNotFound());
+  EXPECT_TRUE(client->Get("/calico/v1/Ready").status().IsNotFound());
+  ASSERT_EQ(log.size(), 5u);
+  EXPECT_EQ(log[0], R"(POST /v3/auth/authenticate {"name":"felix-h1","password":"pw"})");
+  EXPECT_TRUE(log[1].ends_with("[auth t1]")) << log[1];
+  EXPECT_TRUE(log[2].ends_with("[auth t1]")) << log[2];
+  EXPECT_TRUE(log[3].starts_with("POST /v3/auth/authenticate")) << log[3];
+  EXPECT_TRUE(log[4].ends_with("[auth t2]")) << log[4];
 }
 
 }  // namespace

@@ -55,6 +55,12 @@ std::string V3RangeBody(std::string_view key, std::string_view range_end);
 std::string V3RangePageBody(std::string_view key, std::string_view range_end, int64_t limit,
                             int64_t revision);
 std::string V3PutBody(std::string_view key, std::string_view value);
+// /v3/auth/authenticate: the request, and the token from its reply.
+std::string V3AuthBody(std::string_view name, std::string_view password);
+Result<std::string> ParseV3AuthToken(long status, std::string_view body);
+// True when etcd refused a request for its auth token (expired or revoked):
+// authenticating again may help.
+bool IsV3AuthTokenError(long status, std::string_view body);
 // One /v3/kv/txn with no compare and a put per key-value: applied whole.
 std::string V3TxnPutBody(const std::vector<KeyValue>& kvs);
 std::string V3WatchBody(std::string_view key, std::string_view range_end, int64_t start_revision);

@@ -122,6 +122,23 @@ std::string V3PutBody(std::string_view key, std::string_view value) {
   return json{{"key", Base64Encode(key)}, {"value", Base64Encode(value)}}.dump();
 }
 
+std::string V3AuthBody(std::string_view name, std::string_view password) {
+  return json{{"name", name}, {"password", password}}.dump();
+}
+
+Result<std::string> ParseV3AuthToken(long status, std::string_view body) {
+  auto j = ParseObject(status, body);
+  if (!j.ok()) return j.status();
+  std::string token = StrField(*j, "token");
+  if (token.empty()) return Status::Unavailable("etcd authentication reply without a token");
+  return token;
+}
+
+bool IsV3AuthTokenError(long status, std::string_view body) {
+  return status == 401 || body.find("invalid auth token") != std::string_view::npos ||
+         body.find("auth token is not provided") != std::string_view::npos;
+}
+
 std::string V3TxnPutBody(const std::vector<KeyValue>& kvs) {
   json ops = json::array();
   for (const KeyValue& kv : kvs) {

@@ -188,6 +188,8 @@ class CurlTransport : public HttpTransport {
     curl_slist* headers = curl_slist_append(nullptr, "Expect:");
     std::string ct = "Content-Type: " + request.content_type;
     if (!request.content_type.empty()) headers = curl_slist_append(headers, ct.c_str());
+    std::string auth = "Authorization: " + request.authorization;
+    if (!request.authorization.empty()) headers = curl_slist_append(headers, auth.c_str());
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(settings_.connect_timeout.count()));
@@ -232,7 +234,8 @@ std::unique_ptr<HttpTransport> MakeCurlTransport(const EtcdSettings& settings) {
 std::unique_ptr<EtcdClient> MakeEtcdClient(const EtcdSettings& settings) {
   auto http = MakeCurlTransport(settings);
   return settings.api == EtcdApi::kV3
-             ? MakeEtcdV3Client(std::move(http), settings.watch_idle_timeout)
+             ? MakeEtcdV3Client(std::move(http), settings.watch_idle_timeout, settings.username,
+                                settings.password)
              : MakeEtcdV2Client(std::move(http), settings.watch_idle_timeout);
 }
 

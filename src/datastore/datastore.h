@@ -43,6 +43,10 @@ struct EtcdSettings {
   std::string key_file;   // client TLS key (PEM), empty = none
   std::string cert_file;  // client TLS certificate (PEM), empty = none
   std::string ca_file;    // CA bundle; empty = system CAs; "none" = no verification
+  // etcd v3 authentication ("" = none): a token from /v3/auth/authenticate
+  // (and a new one when it expires). Not used with the v2 API.
+  std::string username;
+  std::string password;
   std::chrono::milliseconds connect_timeout{3000};  // per endpoint
   // Longest silence before an endpoint counts as not answering (any request
   // before its headers, a plain request at any point): the client fails

@@ -21,8 +21,12 @@ std::string DirPrefix(std::string_view prefix) {
 
 class EtcdV3Client : public EtcdClient {
  public:
-  EtcdV3Client(std::unique_ptr<HttpTransport> http, std::chrono::milliseconds idle)
-      : http_(std::move(http)), idle_(idle) {}
+  EtcdV3Client(std::unique_ptr<HttpTransport> http, std::chrono::milliseconds idle,
+               std::string username, std::string password)
+      : http_(std::move(http)),
+        idle_(idle),
+        username_(std::move(username)),
+        password_(std::move(password)) {}
 
   Result<std::string> Get(const std::string& key) override {
     auto snap = Range(V3RangeBody(key, ""));
@@ -59,7 +63,7 @@ class EtcdV3Client : public EtcdClient {
           fmt::format("{} writes do not fit one etcd transaction (at most {}); nothing written",
                       kvs.size(), kMaxTxnWrites));
     }
-    auto resp = http_->Do(MakeRequest("POST", "/v3/kv/txn", V3TxnPutBody(kvs), kJson));
+    auto resp = Do(MakeRequest("POST", "/v3/kv/txn", V3TxnPutBody(kvs), kJson));
     if (!resp.ok()) return resp.status();
     return ParseV3Write(resp->status, resp->body).status();
   }
@@ -102,7 +106,7 @@ class EtcdV3Client : public EtcdClient {
     req.idle_timeout = idle_;
     req.cancel = &stop;
     req.on_data = on_data;
-    auto resp = http_->Do(req);
+    auto resp = Do(req);
     auto ended = [&](WatchEnd e) {
       e.next_index = next;
       return e;
@@ -142,26 +146,59 @@ class EtcdV3Client : public EtcdClient {
   }
 
   Result<int64_t> Post(const char* path, std::string body) {
-    auto resp = http_->Do(MakeRequest("POST", path, std::move(body), kJson));
+    auto resp = Do(MakeRequest("POST", path, std::move(body), kJson));
     if (!resp.ok()) return resp.status();
     return ParseV3Write(resp->status, resp->body);
   }
 
   Result<Snapshot> Range(std::string body, bool* more = nullptr) {
-    auto resp = http_->Do(MakeRequest("POST", "/v3/kv/range", std::move(body), kJson));
+    auto resp = Do(MakeRequest("POST", "/v3/kv/range", std::move(body), kJson));
     if (!resp.ok()) return resp.status();
     return ParseV3Range(resp->status, resp->body, more);
   }
 
+  // Sends `req` with the auth token (taken first if there is none yet); a
+  // reply saying the token is no longer valid (it expires) takes a new one
+  // and sends again, once.
+  Result<HttpResponse> Do(HttpRequest req) {
+    if (username_.empty()) return http_->Do(req);
+    for (int attempt = 0;; ++attempt) {
+      if (token_.empty()) {
+        if (Status st = Authenticate(); !st.ok()) return st;
+      }
+      req.authorization = token_;
+      auto resp = http_->Do(req);
+      if (!resp.ok() || attempt > 0 || !IsV3AuthTokenError(resp->status, resp->body)) return resp;
+      token_.clear();
+    }
+  }
+
+  Status Authenticate() {
+    auto resp = http_->Do(
+        MakeRequest("POST", "/v3/auth/authenticate", V3AuthBody(username_, password_), kJson));
+    if (!resp.ok()) return resp.status();
+    auto token = ParseV3AuthToken(resp->status, resp->body);
+    if (!token.ok()) {
+      return Status::Unavailable(fmt::format("etcd authentication as {} failed: {}", username_,
+                                             token.status().message()));
+    }
+    token_ = std::move(*token);
+    return Status::Ok();
+  }
+
   std::unique_ptr<HttpTransport> http_;
   const std::chrono::milliseconds idle_;
+  const std::string username_, password_;
+  std::string token_;
 };
 
 }  // namespace
 
 std::unique_ptr<EtcdClient> MakeEtcdV3Client(std::unique_ptr<HttpTransport> http,
-                                             std::chrono::milliseconds idle_timeout) {
-  return std::make_unique<EtcdV3Client>(std::move(http), idle_timeout);
+                                             std::chrono::milliseconds idle_timeout,
+                                             std::string username, std::string password) {
+  return std::make_unique<EtcdV3Client>(std::move(http), idle_timeout, std::move(username),
+                                        std::move(password));
 }
 
 }  // namespace felix::datastore

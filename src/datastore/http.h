@@ -21,7 +21,8 @@ struct HttpRequest {
   std::string method = "GET";  // GET, PUT, POST, DELETE
   std::string target;          // path and query, e.g. "/v2/keys/a?recursive=true"
   std::string body;
-  std::string content_type;  // empty = none
+  std::string content_type;   // empty = none
+  std::string authorization;  // an Authorization header's value (v3 token); empty = none
   // Long-poll / stream: ended by `cancel`, the server, or `idle_timeout`
   // of silence after the response headers (then HttpResponse::idle).
   // Every request, long poll or not, fails over to the next endpoint when
@@ -88,6 +89,8 @@ std::string FormEscape(std::string_view value);
 std::unique_ptr<EtcdClient> MakeEtcdV2Client(std::unique_ptr<HttpTransport> http,
                                              std::chrono::milliseconds idle_timeout = {});
 std::unique_ptr<EtcdClient> MakeEtcdV3Client(std::unique_ptr<HttpTransport> http,
-                                             std::chrono::milliseconds idle_timeout = {});
+                                             std::chrono::milliseconds idle_timeout = {},
+                                             std::string username = {},
+                                             std::string password = {});
 
 }  // namespace felix::datastore

@@ -16,6 +16,8 @@ EtcdSettings SettingsFromConfig(const config::ResolvedConfig& r) {
   s.key_file = c.etcd_key_file.value_or("");
   s.cert_file = c.etcd_cert_file.value_or("");
   s.ca_file = c.etcd_ca_file.value_or("none");
+  s.username = c.etcd_username;
+  s.password = c.etcd_password;
   return s;
 }
 
