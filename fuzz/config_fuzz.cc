@@ -48,5 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     in.etcd_global[std::string(params[choice / 2].name)] = text;
   }
   ResolveAndRender(in);
+  std::vector<std::string> warnings;  // felixctl validate's path for one etcd value
+  (void)felix::config::CheckDatastoreValue(params[data[0] % params.size()].name, text, warnings);
   return 0;
 }
