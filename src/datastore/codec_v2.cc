@@ -172,7 +172,10 @@ Result<Snapshot> ParseV2Snapshot(long status, std::string_view body, std::string
   return snap;
 }
 
-Result<std::string> ParseV2Value(long status, std::string_view body) {
+namespace {
+
+// The "node" object of a one-key reply; NotFound for errorCode 100.
+Result<json> NodeOf(long status, std::string_view body) {
   auto j = ParseObject(status, body);
   if (!j.ok()) return j.status();
   if (IntField(*j, "errorCode") == 100) return Status::NotFound(ErrorText(*j));
@@ -181,10 +184,24 @@ Result<std::string> ParseV2Value(long status, std::string_view body) {
   if (node == j->end() || !node->is_object()) {
     return Status::Unavailable(fmt::format("unexpected etcd reply (HTTP {})", status));
   }
+  return std::move(*node);
+}
+
+}  // namespace
+
+Result<std::string> ParseV2Value(long status, std::string_view body) {
+  auto node = NodeOf(status, body);
+  if (!node.ok()) return node.status();
   if (node->value("dir", false)) {
     return Status::InvalidArgument(fmt::format("{} is a directory", StrField(*node, "key")));
   }
   return StrField(*node, "value");
+}
+
+Result<V2Node> ParseV2Node(long status, std::string_view body) {
+  auto node = NodeOf(status, body);
+  if (!node.ok()) return node.status();
+  return V2Node{StrField(*node, "value"), IntField(*node, "modifiedIndex")};
 }
 
 Status ParseV2Write(long status, std::string_view body) {
@@ -196,18 +213,6 @@ Status ParseV2Write(long status, std::string_view body) {
     return Status::Unavailable(fmt::format("unexpected etcd reply (HTTP {})", status));
   }
   return Status::Ok();
-}
-
-Result<V2Node> ParseV2Node(long status, std::string_view body) {
-  auto j = ParseObject(status, body);
-  if (!j.ok()) return j.status();
-  if (IntField(*j, "errorCode") == 100) return Status::NotFound(ErrorText(*j));
-  if (j->contains("errorCode")) return Status::Unavailable(ErrorText(*j));
-  auto node = j->find("node");
-  if (node == j->end() || !node->is_object()) {
-    return Status::Unavailable(fmt::format("unexpected etcd reply (HTTP {})", status));
-  }
-  return V2Node{StrField(*node, "value"), IntField(*node, "modifiedIndex")};
 }
 
 Result<V2WatchReply> ParseV2WatchReply(long status, std::string_view body) {

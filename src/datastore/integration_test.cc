@@ -179,6 +179,12 @@ class EtcdIntegration : public ::testing::TestWithParam<EtcdApi> {
     syncer_ = std::make_unique<Syncer>(*syncer_client_, rec_, options_);
     syncer_->Start();
   }
+  // A freezable proxy in front of the test's etcd (the first endpoint of
+  // `settings`).
+  static Result<std::unique_ptr<testing::TcpProxy>> ProxyToEtcd(const EtcdSettings& settings) {
+    const std::string& e = settings.endpoints.front();
+    return testing::TcpProxy::Start(std::stoi(e.substr(e.rfind(':') + 1)));
+  }
   bool Logged(std::string_view needle) {
     std::lock_guard l(logs_->first);
     for (const auto& line : logs_->second) {
@@ -231,8 +237,7 @@ TEST_P(EtcdIntegration, FailsOverFromADeadEndpoint) {
 // EtcdEndpoints entry: a change written meanwhile arrives in seconds.
 TEST_P(EtcdIntegration, FrozenEndpointIsLeftForTheNextOne) {
   EtcdSettings settings = etcd_->Settings(GetParam());
-  auto proxy = testing::TcpProxy::Start(
-      std::stoi(settings.endpoints.front().substr(settings.endpoints.front().rfind(':') + 1)));
+  auto proxy = ProxyToEtcd(settings);
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
   settings.endpoints.insert(settings.endpoints.begin(), (*proxy)->endpoint());
   settings.watch_idle_timeout = 1s;
@@ -252,8 +257,7 @@ TEST_P(EtcdIntegration, FrozenEndpointIsLeftForTheNextOne) {
 // agent's readiness), and catches up once the path thaws.
 TEST_P(EtcdIntegration, FrozenOnlyEndpointIsUnreachableUntilItThaws) {
   EtcdSettings settings = etcd_->Settings(GetParam());
-  auto proxy = testing::TcpProxy::Start(
-      std::stoi(settings.endpoints.front().substr(settings.endpoints.front().rfind(':') + 1)));
+  auto proxy = ProxyToEtcd(settings);
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
   settings.endpoints = {(*proxy)->endpoint()};
   settings.watch_idle_timeout = 1s;
@@ -276,8 +280,7 @@ TEST_P(EtcdIntegration, FrozenOnlyEndpointIsUnreachableUntilItThaws) {
 // bytes keep coming (a low-speed limit, not a total time).
 TEST_P(EtcdIntegration, SlowButMovingSnapshotCompletes) {
   EtcdSettings settings = etcd_->Settings(GetParam());
-  auto proxy = testing::TcpProxy::Start(
-      std::stoi(settings.endpoints.front().substr(settings.endpoints.front().rfind(':') + 1)));
+  auto proxy = ProxyToEtcd(settings);
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
   settings.endpoints = {(*proxy)->endpoint()};
   settings.request_timeout = 1s;

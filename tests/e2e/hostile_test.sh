@@ -14,24 +14,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-SB_API=v2
-SB_FELIX=""
-while (($#)); do
-  case $1 in
-    --api) SB_API=$2; shift 2 ;;
-    --felix) SB_FELIX=$2; shift 2 ;;
-    --keep) export SB_KEEP_DIR=1; shift ;;
-    *) echo "usage: $0 --api v2|v3 --felix PATH" >&2; exit 2 ;;
-  esac
-done
-if ((EUID != 0)); then
-  echo "skipped: the e2e tests need root (network namespaces, nftables)"
-  exit 77
-fi
-for tool in ip etcd etcdctl socat nc ping ss nft; do
-  command -v "$tool" >/dev/null || { echo "skipped: $tool not installed"; exit 77; }
-done
-[[ -x $SB_FELIX ]] || { echo "calico-felix not found: '$SB_FELIX'" >&2; exit 2; }
+# shellcheck source=tests/e2e/e2e_args.sh
+source "$here/e2e_args.sh"
+e2e_args "$@"
 
 # shellcheck disable=SC2034  # settings read by sandbox.sh
 SB_PREFIX="fxh${SB_API}$$" SB_HOSTNAME="e2e-host"
