@@ -119,9 +119,10 @@ TEST(ResolveConfig, EtcdPasswordIsNeverShownAndWarnsOverPlainHttp) {
     EXPECT_EQ(line.find("s3cret"), std::string::npos) << line;
   }
   EXPECT_EQ(RenderValue(r->config, "EtcdPassword"), "'<hidden>'");
-  EXPECT_EQ(std::count_if(r->warnings.begin(), r->warnings.end(),
-                          [](const std::string& w) { return w.starts_with("EtcdPassword is sent"); }),
-            1);
+  EXPECT_EQ(
+      std::count_if(r->warnings.begin(), r->warnings.end(),
+                    [](const std::string& w) { return w.starts_with("EtcdPassword is sent"); }),
+      1);
   in.etcd_global["EtcdPassword"] = "from-etcd";
   r = ResolveConfig(in);
   ASSERT_TRUE(r.ok());

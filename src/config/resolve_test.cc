@@ -245,11 +245,11 @@ TEST(Parameters, TableShape) {
   for (const ParameterInfo& p : params) {
     if (p.bootstrap_only) boot.emplace_back(p.name);
   }
-  EXPECT_EQ(boot, (std::vector<std::string>{
-                      "EtcdAddr", "FelixHostname", "EtcdScheme", "EtcdKeyFile", "EtcdCertFile",
-                      "EtcdCaFile", "EtcdEndpoints", "EtcdApi", "LogFilePath",
-                      "EtcdDriverLogFilePath", "HealthHost", "PrometheusMetricsHost",
-                      "EtcdUsername", "EtcdPassword"}));
+  EXPECT_EQ(boot,
+            (std::vector<std::string>{"EtcdAddr", "FelixHostname", "EtcdScheme", "EtcdKeyFile",
+                                      "EtcdCertFile", "EtcdCaFile", "EtcdEndpoints", "EtcdApi",
+                                      "LogFilePath", "EtcdDriverLogFilePath", "HealthHost",
+                                      "PrometheusMetricsHost", "EtcdUsername", "EtcdPassword"}));
   ASSERT_TRUE(FindParameter("defaultendpointtohostaction").has_value());
   EXPECT_EQ(FindParameter("defaultendpointtohostaction")->description,
             "Action to take for packets that arrive froman endpoint to the host.");

@@ -46,7 +46,7 @@ datastore::SyncerOptions SyncerOptionsOf(const config::Config& c) {
 
 }  // namespace
 
-Agent::Agent(config::ConfigInputs inputs, config::ResolvedConfig bootstrap, AgentDeps deps)
+Agent::Agent(config::ConfigInputs inputs, const config::ResolvedConfig& bootstrap, AgentDeps deps)
     : deps_(std::move(deps)),
       callbacks_(std::make_unique<QueueCallbacks>(queue_, status_)),
       core_(std::make_unique<AgentCore>(std::move(inputs), bootstrap, *deps_.nft, RealClock(),

@@ -20,7 +20,7 @@ struct AgentDeps {
 
 class Agent {
  public:
-  Agent(config::ConfigInputs inputs, config::ResolvedConfig bootstrap, AgentDeps deps);
+  Agent(config::ConfigInputs inputs, const config::ResolvedConfig& bootstrap, AgentDeps deps);
   ~Agent();
   Agent(const Agent&) = delete;
   Agent& operator=(const Agent&) = delete;

@@ -84,7 +84,7 @@ class RuleGen {
   calc::Rule Next() {
     calc::Rule r;
     static const Action kActions[] = {Action::kAllow, Action::kAllow, Action::kAllow,
-                                      Action::kDeny, Action::kDeny, Action::kLog};
+                                      Action::kDeny,  Action::kDeny,  Action::kLog};
     r.action = kActions[Pick(6)];
     static const char* kProtocols[] = {"tcp", "6", "icmp", "1", "icmpv6", "58", "udp"};
     if (Pick(2) == 0) r.match.protocol = kProtocols[Pick(7)];
@@ -191,7 +191,9 @@ class DifferentialNetnsTest : public NetnsTest {
     Packet& p = pr.packet;
     p.family = g.Pick(3) == 0 ? 6 : 4;
     const bool tcp = g.Pick(3) != 0;
-    auto pick = [&](auto& arr) { return std::string(arr[g.Pick(static_cast<int>(std::size(arr)))]); };
+    auto pick = [&](auto& arr) {
+      return std::string(arr[g.Pick(static_cast<int>(std::size(arr)))]);
+    };
     const std::string host = p.family == 4 ? pick(kHost4) : pick(kHost6);
     const std::string peer = p.family == 4 ? pick(kPeer4) : pick(kPeer6);
     const std::string src = pr.inbound ? peer : host, dst = pr.inbound ? host : peer;
@@ -202,8 +204,8 @@ class DifferentialNetnsTest : public NetnsTest {
       p.sport = next_sport_++;
       if (next_sport_ > 64000) next_sport_ = 20000;
       p.dport = kPorts[g.Pick(4)];
-      pr.command = fmt::format("nc -{} -z -w 1 -s {} -p {} {} {}", p.family, src, p.sport, dst,
-                               p.dport);
+      pr.command =
+          fmt::format("nc -{} -z -w 1 -s {} -p {} {} {}", p.family, src, p.sport, dst, p.dport);
     } else {
       p.proto = p.family == 4 ? 1 : 58;
       p.icmp_type = p.family == 4 ? 8 : 128;
@@ -245,19 +247,18 @@ class DifferentialNetnsTest : public NetnsTest {
 };
 
 std::string Show(const Packet& p, bool inbound) {
-  return fmt::format("{} {} {} {}:{} -> {}:{}{}", inbound ? "in" : "out",
-                     p.family == 4 ? "v4" : "v6",
-                     p.proto == 6   ? "tcp"
-                     : p.proto == 1 ? "icmp"
-                                    : "icmpv6",
-                     p.src.ToString(), p.sport, p.dst.ToString(), p.dport,
-                     p.icmp_type >= 0 ? fmt::format(" type {} code {}", p.icmp_type, p.icmp_code)
-                                      : "");
+  return fmt::format(
+      "{} {} {} {}:{} -> {}:{}{}", inbound ? "in" : "out", p.family == 4 ? "v4" : "v6",
+      p.proto == 6   ? "tcp"
+      : p.proto == 1 ? "icmp"
+                     : "icmpv6",
+      p.src.ToString(), p.sport, p.dst.ToString(), p.dport,
+      p.icmp_type >= 0 ? fmt::format(" type {} code {}", p.icmp_type, p.icmp_code) : "");
 }
 
 TEST_F(DifferentialNetnsTest, RandomRulesAgreeWithTheReferenceOnRealPackets) {
-  const int cases = std::getenv("FELIX_DIFF_CASES") ? std::atoi(std::getenv("FELIX_DIFF_CASES"))
-                                                    : 40;
+  const int cases =
+      std::getenv("FELIX_DIFF_CASES") ? std::atoi(std::getenv("FELIX_DIFF_CASES")) : 40;
   const uint32_t seed = std::getenv("FELIX_DIFF_SEED")
                             ? static_cast<uint32_t>(std::atoll(std::getenv("FELIX_DIFF_SEED")))
                             : std::random_device{}();
@@ -296,8 +297,8 @@ TEST_F(DifferentialNetnsTest, RandomRulesAgreeWithTheReferenceOnRealPackets) {
     for (size_t i = 0; i < probes.size(); ++i) {
       ++probes_run;
       allowed += got[i] ? 1 : 0;
-      const bool want = calc::reference::Allowed(probes[i].inbound ? in : out, probes[i].packet,
-                                                 sets);
+      const bool want =
+          calc::reference::Allowed(probes[i].inbound ? in : out, probes[i].packet, sets);
       if (got[i] == want) continue;
       ++mismatches;
       std::string rules;

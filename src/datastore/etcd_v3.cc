@@ -179,8 +179,8 @@ class EtcdV3Client : public EtcdClient {
     if (!resp.ok()) return resp.status();
     auto token = ParseV3AuthToken(resp->status, resp->body);
     if (!token.ok()) {
-      return Status::Unavailable(fmt::format("etcd authentication as {} failed: {}", username_,
-                                             token.status().message()));
+      return Status::Unavailable(
+          fmt::format("etcd authentication as {} failed: {}", username_, token.status().message()));
     }
     token_ = std::move(*token);
     return Status::Ok();

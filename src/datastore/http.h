@@ -90,7 +90,6 @@ std::unique_ptr<EtcdClient> MakeEtcdV2Client(std::unique_ptr<HttpTransport> http
                                              std::chrono::milliseconds idle_timeout = {});
 std::unique_ptr<EtcdClient> MakeEtcdV3Client(std::unique_ptr<HttpTransport> http,
                                              std::chrono::milliseconds idle_timeout = {},
-                                             std::string username = {},
-                                             std::string password = {});
+                                             std::string username = {}, std::string password = {});
 
 }  // namespace felix::datastore

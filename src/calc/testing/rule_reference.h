@@ -21,15 +21,15 @@ struct Packet {
   int family = 4;  // 4 or 6
   int proto = 6;   // IP protocol number
   model::IpAddr src, dst;
-  int sport = 0, dport = 0;          // TCP/UDP/SCTP/UDP-Lite only
+  int sport = 0, dport = 0;            // TCP/UDP/SCTP/UDP-Lite only
   int icmp_type = -1, icmp_code = -1;  // ICMP/ICMPv6 only
 };
 
 using IpSets = std::map<std::string, std::set<model::Cidr>>;
 
 inline std::optional<int> ProtocolNumber(const std::string& p) {
-  static const std::map<std::string, int> kNames = {{"tcp", 6},    {"udp", 17},     {"icmp", 1},
-                                                    {"icmpv6", 58}, {"sctp", 132}, {"udplite", 136}};
+  static const std::map<std::string, int> kNames = {
+      {"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"icmpv6", 58}, {"sctp", 132}, {"udplite", 136}};
   if (auto it = kNames.find(p); it != kNames.end()) return it->second;
   if (!p.empty() && p.size() <= 3 && p.find_first_not_of("0123456789") == std::string::npos) {
     return std::stoi(p);
@@ -53,7 +53,9 @@ inline bool InSet(const model::IpAddr& a, const std::set<model::Cidr>& members) 
   return false;
 }
 
-inline bool HasPorts(int proto) { return proto == 6 || proto == 17 || proto == 132 || proto == 136; }
+inline bool HasPorts(int proto) {
+  return proto == 6 || proto == 17 || proto == 132 || proto == 136;
+}
 
 inline bool InPorts(int port, const std::vector<model::PortRange>& ranges) {
   for (const auto& r : ranges) {
