@@ -137,12 +137,13 @@ sb_etcdctl() {
   local op=$1
   shift
   if [[ $SB_API == v3 ]]; then
+    local opts=()
     case $op in
       set) op=put ;;
       rm) op=del ;;
-      get) set -- "$@" --print-value-only ;;
+      get) opts=(--print-value-only) ;;  # before `--`: after it, it would be a range end
     esac
-    ETCDCTL_API=3 sb_in host etcdctl --endpoints=http://127.0.0.1:2379 "$op" -- "$@"
+    ETCDCTL_API=3 sb_in host etcdctl --endpoints=http://127.0.0.1:2379 "$op" "${opts[@]}" -- "$@"
   else
     ETCDCTL_API=2 sb_in host etcdctl --endpoints=http://127.0.0.1:2379 "$op" -- "$@"
   fi

@@ -3,6 +3,7 @@
 // CLI11 flags to these.
 #pragma once
 
+#include <chrono>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -98,6 +99,12 @@ struct LsOptions {
 
 // felixctl ls [PREFIX]: every leaf key at or below PREFIX, sorted, one per line.
 int Ls(const LsOptions& opts, datastore::EtcdClient& etcd, std::ostream& out, std::ostream& err);
+
+// felixctl status: one line per host that reports its status in etcd
+// (HOST, LAST REPORT, AGE at `now`, UPTIME, STATE); exits kExitInvalid when
+// some host's report has expired.
+int HostsStatus(datastore::EtcdClient& etcd, std::chrono::system_clock::time_point now,
+                std::ostream& out, std::ostream& err);
 
 // felixctl rm KEY [-r [--force]]: deletes (recursively with -r) and prints
 // "deleted <key>"; nothing there is "felixctl: <key> not found" (kExitUsage).

@@ -277,5 +277,28 @@ TEST_F(EtcdCmdsTest, RecursiveRmOutsideCalicoNeedsForce) {
   EXPECT_EQ(*data_, (Data{{"/calico/v1/Ready", "true"}, {"/calicox/b", "x"}}));
 }
 
+TEST_F(EtcdCmdsTest, StatusShowsReportingAndExpiredHosts) {
+  const auto now = std::chrono::system_clock::from_time_t(1464697000);  // 2016-05-31T12:16:40Z
+  *data_ = {
+      {"/calico/felix/v1/host/h1/last_reported_status",
+       R"({"time": "2016-05-31T12:16:21Z", "uptime": 3700.5, "first_update": false})"},
+      {"/calico/felix/v1/host/h1/status",
+       R"({"time": "2016-05-31T12:16:21Z", "uptime": 3700.5, "first_update": false})"},
+      {"/calico/felix/v1/host/h2/last_reported_status",
+       R"({"time": "2016-05-31T06:16:40Z", "uptime": 30, "first_update": true})"},
+      {"/calico/felix/v1/host/h2/endpoint/eth0", R"({"status": "up"})"},
+  };
+  auto r = Capture([&](auto& o, auto& e) { return HostsStatus(etcd_, now, o, e); });
+  EXPECT_EQ(r.code, kExitInvalid) << "h2 expired";
+  EXPECT_EQ(r.out,
+            "HOST                     LAST REPORT               AGE   UPTIME  STATE\n"
+            "h1                       2016-05-31T12:16:21Z      19s     1h1m  reporting\n"
+            "h2                       2016-05-31T06:16:40Z     6h0m      30s  EXPIRED (no report "
+            "within ReportingTTLSecs)\n");
+  data_->clear();
+  auto none = Capture([&](auto& o, auto& e) { return HostsStatus(etcd_, now, o, e); });
+  EXPECT_EQ(none.code, kExitOk);
+}
+
 }  // namespace
 }  // namespace felix::cli

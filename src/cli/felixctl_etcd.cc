@@ -80,6 +80,14 @@ void AddEtcdCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
     });
   });
 
+  auto* status = app.add_subcommand("status", "The hosts that report their status, and their age");
+  AddConnectionFlags(status, a.etcd);
+  status->callback([&, io] {
+    inv.run = WithClient(a, io, make_client, [io](const CtlSettings&, auto& etcd) {
+      return HostsStatus(etcd, std::chrono::system_clock::now(), io.out, io.err);
+    });
+  });
+
   auto* rm = app.add_subcommand("rm", "Delete a key (with -r, everything below it too)");
   rm->add_option("key", a.key, "The etcd key")->required();
   rm->add_flag("-r,--recursive", a.recursive, "Also delete everything below KEY/");

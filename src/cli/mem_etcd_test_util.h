@@ -37,6 +37,10 @@ class MemEtcd : public datastore::EtcdClient {
     (*data_)[key] = value;
     return Status::Ok();
   }
+  Status SetWithTtl(const std::string& key, const std::string& value,
+                    std::chrono::seconds) override {
+    return Set(key, value);
+  }
   // All or nothing, as the real clients: a key in fail_set_on fails the lot.
   Status SetAll(const std::vector<datastore::KeyValue>& kvs) override {
     for (const auto& kv : kvs) {

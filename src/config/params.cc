@@ -190,8 +190,6 @@ constexpr Unsupported kUnsupported[] = {
     {"IpInIpEnabled", "IP-in-IP devices are not managed"},
     {"IpInIpMtu", "IP-in-IP devices are not managed"},
     {"IpInIpTunnelAddr", "IP-in-IP devices are not managed"},
-    {"ReportingIntervalSecs", "status reports are not written yet"},
-    {"ReportingTTLSecs", "status reports are not written yet"},
     {"EndpointReportingEnabled", "endpoint status is not written yet"},
     {"EndpointReportingDelaySecs", "endpoint status is not written yet"},
     {"MaxIpsetSize", "nft sets have no size limit"},

@@ -54,6 +54,10 @@ Agent::Agent(config::ConfigInputs inputs, const config::ResolvedConfig& bootstra
       syncer_(std::make_unique<datastore::Syncer>(*deps_.etcd, *callbacks_,
                                                   SyncerOptionsOf(bootstrap.config))),
       wake_fd_(::eventfd(0, EFD_NONBLOCK)) {
+  if (deps_.status_etcd) {
+    reporter_ = std::make_unique<StatusReporter>(std::move(deps_.status_etcd),
+                                                 bootstrap.config.felix_hostname, status_);
+  }
   OnConfig(bootstrap.config);
   core_->SetConfigListener([this](const config::Config& c) { OnConfig(c); });
 }
@@ -62,6 +66,10 @@ void Agent::OnConfig(const config::Config& c) {
   syncer_->SetResyncInterval(SyncerOptionsOf(c).resync_interval);
   status_.health_port = c.health_enabled ? c.health_port : -1;
   status_.metrics_port = c.prometheus_metrics_enabled ? c.prometheus_metrics_port : -1;
+  if (reporter_) {
+    reporter_->SetInterval(std::chrono::seconds(c.reporting_interval_secs),
+                           std::chrono::seconds(c.reporting_ttl_secs));
+  }
 }
 
 Agent::~Agent() {
@@ -73,12 +81,14 @@ void Agent::Start() {
   if (deps_.interfaces) core_->OnInterfaces(deps_.interfaces->Interfaces());
   loop_ = std::thread([this] { Loop(); });
   syncer_->Start();
+  if (reporter_) reporter_->Start();
 }
 
 void Agent::Stop() {
   if (stop_.exchange(true)) return;
   queue_.Close();  // unblocks a syncer waiting on a full queue
   syncer_->Stop();
+  if (reporter_) reporter_->Stop();
   const uint64_t one = 1;
   (void)!::write(wake_fd_, &one, sizeof one);
   if (loop_.joinable()) loop_.join();

@@ -9,6 +9,7 @@
 
 #include "daemon/agent_core.h"
 #include "daemon/event_queue.h"
+#include "daemon/status_reporter.h"
 
 namespace felix::daemon {
 
@@ -16,6 +17,8 @@ struct AgentDeps {
   std::unique_ptr<datastore::EtcdClient> etcd;
   std::unique_ptr<dataplane::NftBackend> nft;
   std::unique_ptr<dataplane::InterfaceMonitor> interfaces;  // may be null
+  // A second client for the status reports (spec §17.3); null = none.
+  std::unique_ptr<datastore::EtcdClient> status_etcd;
 };
 
 class Agent {
@@ -43,6 +46,7 @@ class Agent {
   std::unique_ptr<QueueCallbacks> callbacks_;
   std::unique_ptr<AgentCore> core_;
   std::unique_ptr<datastore::Syncer> syncer_;
+  std::unique_ptr<StatusReporter> reporter_;  // null without deps_.status_etcd
   std::thread loop_;
   std::atomic<bool> stop_{false};
   int wake_fd_ = -1;  // eventfd: wakes the loop on Stop()

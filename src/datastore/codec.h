@@ -54,7 +54,11 @@ std::string V3RangeBody(std::string_view key, std::string_view range_end);
 // One page of a prefix read: at most `limit` keys, at `revision` (0 = latest).
 std::string V3RangePageBody(std::string_view key, std::string_view range_end, int64_t limit,
                             int64_t revision);
-std::string V3PutBody(std::string_view key, std::string_view value);
+// `lease` (0 = none): the key goes when the lease expires.
+std::string V3PutBody(std::string_view key, std::string_view value, int64_t lease = 0);
+// /v3/lease/grant: the request for a `ttl`-second lease, and its ID.
+std::string V3LeaseGrantBody(int64_t ttl);
+Result<int64_t> ParseV3LeaseId(long status, std::string_view body);
 // /v3/auth/authenticate: the request, and the token from its reply.
 std::string V3AuthBody(std::string_view name, std::string_view password);
 Result<std::string> ParseV3AuthToken(long status, std::string_view body);

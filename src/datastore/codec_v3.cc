@@ -2,6 +2,8 @@
 // strings, one JSON object per watch-stream message (wrapped in "result").
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include "datastore/codec.h"
@@ -20,9 +22,11 @@ int64_t Int64Field(const json& j, const char* name) {
   if (it->is_number_integer()) return it->get<int64_t>();
   if (!it->is_string()) return 0;
   const std::string& s = it->get_ref<const std::string&>();
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
-    return 0;
-  return std::stoll(s);
+  int64_t v = 0;
+  // Lease IDs use all 63 bits (19 digits); anything else, overflow included, is 0.
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty() || s[0] == '-') return 0;
+  return v;
 }
 
 std::string StrField(const json& j, const char* name) {
@@ -118,8 +122,20 @@ std::string V3RangeBody(std::string_view key, std::string_view range_end) {
   return j.dump();
 }
 
-std::string V3PutBody(std::string_view key, std::string_view value) {
-  return json{{"key", Base64Encode(key)}, {"value", Base64Encode(value)}}.dump();
+std::string V3PutBody(std::string_view key, std::string_view value, int64_t lease) {
+  json put = {{"key", Base64Encode(key)}, {"value", Base64Encode(value)}};
+  if (lease != 0) put["lease"] = std::to_string(lease);
+  return put.dump();
+}
+
+std::string V3LeaseGrantBody(int64_t ttl) { return json{{"TTL", std::to_string(ttl)}}.dump(); }
+
+Result<int64_t> ParseV3LeaseId(long status, std::string_view body) {
+  auto j = ParseObject(status, body);
+  if (!j.ok()) return j.status();
+  const int64_t id = Int64Field(*j, "ID");
+  if (id == 0) return Status::Unavailable("etcd lease grant reply without an ID");
+  return id;
 }
 
 std::string V3AuthBody(std::string_view name, std::string_view password) {

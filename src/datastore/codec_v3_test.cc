@@ -92,5 +92,14 @@ TEST(V3WatchMessage, Cases) {
             "Unavailable: etcd watch message without result: {\"header\":{}}");
 }
 
+TEST(V3Codec, LeaseIdsUseAll63Bits) {
+  EXPECT_EQ(V3LeaseGrantBody(90), R"({"TTL":"90"})");
+  auto id = ParseV3LeaseId(200, R"({"header":{},"ID":"7587899284887969797","TTL":"2"})");
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  EXPECT_EQ(*id, 7587899284887969797);
+  EXPECT_FALSE(ParseV3LeaseId(200, R"({"ID":"99999999999999999999"})").ok()) << "overflow";
+  EXPECT_EQ(V3PutBody("/k", "v", 5), R"({"key":"L2s=","lease":"5","value":"dg=="})");
+}
+
 }  // namespace
 }  // namespace felix::datastore

@@ -129,6 +129,10 @@ class EtcdClient {
   // a missing directory gives an empty snapshot).
   virtual Result<Snapshot> GetPrefix(const std::string& prefix) = 0;
   virtual Status Set(const std::string& key, const std::string& value) = 0;
+  // Sets a key that etcd deletes `ttl` after this write unless written again
+  // (v2 `ttl=`, v3 a new lease per write).
+  virtual Status SetWithTtl(const std::string& key, const std::string& value,
+                            std::chrono::seconds ttl) = 0;
   // Writes every key or none: v3 one transaction (at most kMaxTxnWrites);
   // v2 compare-and-swap writes against what was read first, and if one
   // fails, what was written is put back (compare-and-swap too). The error

@@ -40,6 +40,15 @@ class EtcdV2Client : public EtcdClient {
     return ParseV2Write(resp->status, resp->body);
   }
 
+  Status SetWithTtl(const std::string& key, const std::string& value,
+                    std::chrono::seconds ttl) override {
+    auto resp = http_->Do(MakeRequest(
+        "PUT", KeysPath(key), fmt::format("value={}&ttl={}", FormEscape(value), ttl.count()),
+        "application/x-www-form-urlencoded"));
+    if (!resp.ok()) return resp.status();
+    return ParseV2Write(resp->status, resp->body);
+  }
+
   // v2 has no transactions: compare-and-swap writes against what was read,
   // undone (compare-and-swap too) when one fails.
   Status SetAll(const std::vector<KeyValue>& kvs) override {

@@ -57,6 +57,15 @@ class EtcdV3Client : public EtcdClient {
     return Post("/v3/kv/put", V3PutBody(key, value)).status();
   }
 
+  Status SetWithTtl(const std::string& key, const std::string& value,
+                    std::chrono::seconds ttl) override {
+    auto resp = Do(MakeRequest("POST", "/v3/lease/grant", V3LeaseGrantBody(ttl.count()), kJson));
+    if (!resp.ok()) return resp.status();
+    auto lease = ParseV3LeaseId(resp->status, resp->body);
+    if (!lease.ok()) return lease.status();
+    return Post("/v3/kv/put", V3PutBody(key, value, *lease)).status();
+  }
+
   Status SetAll(const std::vector<KeyValue>& kvs) override {
     if (kvs.size() > kMaxTxnWrites) {
       return Status::InvalidArgument(

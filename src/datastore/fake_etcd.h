@@ -49,6 +49,11 @@ class FakeEtcdClient : public EtcdClient {
     ++index;
     return Status::Ok();
   }
+  Status SetWithTtl(const std::string& key, const std::string& value,
+                    std::chrono::seconds ttl) override {
+    ttls[key] = ttl;
+    return Set(key, value);
+  }
   Status SetAll(const std::vector<KeyValue>& kvs) override {
     for (const KeyValue& kv : kvs) (void)Set(kv.key, kv.value);
     return Status::Ok();
@@ -86,6 +91,7 @@ class FakeEtcdClient : public EtcdClient {
   }
 
   std::map<std::string, std::string> data;
+  std::map<std::string, std::chrono::seconds> ttls;  // of SetWithTtl writes
   int64_t index = 10;
   std::deque<Status> get_errors;
   std::deque<Status> snapshot_errors;

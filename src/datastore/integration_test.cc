@@ -296,6 +296,13 @@ TEST_P(EtcdIntegration, SlowButMovingSnapshotCompletes) {
   EXPECT_GT(std::chrono::steady_clock::now() - start, 2s) << "the throttle did not hold";
 }
 
+TEST_P(EtcdIntegration, SetWithTtlExpires) {
+  ASSERT_TRUE(writer_->SetWithTtl("/calico/felix/v1/host/h1/status", "{}", 1s).ok());
+  EXPECT_EQ(*writer_->Get("/calico/felix/v1/host/h1/status"), "{}");
+  ASSERT_TRUE(Recorder::WaitFor(
+      [&] { return writer_->Get("/calico/felix/v1/host/h1/status").status().IsNotFound(); }, 10s));
+}
+
 TEST_P(EtcdIntegration, SnapshotThenLiveWatch) {
   Put("/calico/v1/Ready", "true");
   Put("/calico/v1/config/LogSeverityFile", "debug");

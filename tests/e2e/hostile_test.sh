@@ -38,6 +38,8 @@ readiness() {
     awk '{print $2}' || echo none
 }
 ready_is() { [[ $(readiness) == "$1" ]]; }
+status_has() { sb_etcdctl get "$1" 2>/dev/null | grep -qF -- "$2"; }
+status_gone() { [[ -z $(sb_etcdctl get "$1" 2>/dev/null) ]]; }
 # stop_time: SIGTERM to exit, in ms.
 stop_ms() {
   local t0 t1
@@ -136,6 +138,22 @@ run_hostile() {
   assert "ends within 1 s with etcd down" within_1s
   assert "rules stay in place" table_exists
   sb_etcd_start
+
+  step "Status reports (ReportingIntervalSecs 1, ReportingTTLSecs 2)"
+  # What the earlier agents reported (TTL 90 s) goes first.
+  sb_etcdctl rm "/calico/felix/v1/host/$SB_HOSTNAME/status" >/dev/null 2>&1 || true
+  sb_etcdctl rm "/calico/felix/v1/host/$SB_HOSTNAME/last_reported_status" >/dev/null 2>&1 || true
+  start_agent FELIX_REPORTINGINTERVALSECS=1 FELIX_REPORTINGTTLSECS=2
+  assert "status written" sb_wait_until 15 status_has "/calico/felix/v1/host/$SB_HOSTNAME/status" '"uptime"'
+  assert "last_reported_status written" status_has \
+    "/calico/felix/v1/host/$SB_HOSTNAME/last_reported_status" '"first_update"'
+  assert "reported again within 3 s" sb_wait_until 3 status_has \
+    "/calico/felix/v1/host/$SB_HOSTNAME/status" '"first_update": false'
+  assert "stopped" within_1s
+  assert "status expires once the agent stops" sb_wait_until 10 status_gone \
+    "/calico/felix/v1/host/$SB_HOSTNAME/status"
+  assert "last_reported_status stays" status_has \
+    "/calico/felix/v1/host/$SB_HOSTNAME/last_reported_status" '"time"'
 
   step "A bad value does not drop the rest of the etcd config"
   guide_cmd set $CFG/InterfacePrefix tap
