@@ -185,6 +185,15 @@ class EtcdIntegration : public ::testing::TestWithParam<EtcdApi> {
     const std::string& e = settings.endpoints.front();
     return testing::TcpProxy::Start(std::stoi(e.substr(e.rfind(':') + 1)));
   }
+  // The syncer on `settings` with 1 s silence limits, in sync.
+  void SyncWithShortSilenceLimits(EtcdSettings settings) {
+    settings.watch_idle_timeout = 1s;
+    settings.request_timeout = 1s;
+    syncer_client_ = MakeEtcdClient(settings);
+    Put("/calico/v1/Ready", "true");
+    StartSyncer();
+    ASSERT_TRUE(rec_.WaitFor([&] { return rec_.in_syncs() == 1; }));
+  }
   bool Logged(std::string_view needle) {
     std::lock_guard l(logs_->first);
     for (const auto& line : logs_->second) {
@@ -240,12 +249,7 @@ TEST_P(EtcdIntegration, FrozenEndpointIsLeftForTheNextOne) {
   auto proxy = ProxyToEtcd(settings);
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
   settings.endpoints.insert(settings.endpoints.begin(), (*proxy)->endpoint());
-  settings.watch_idle_timeout = 1s;
-  settings.request_timeout = 1s;
-  syncer_client_ = MakeEtcdClient(settings);
-  Put("/calico/v1/Ready", "true");
-  StartSyncer();
-  ASSERT_TRUE(rec_.WaitFor([&] { return rec_.in_syncs() == 1; }));
+  ASSERT_NO_FATAL_FAILURE(SyncWithShortSilenceLimits(settings));
   (*proxy)->Freeze();
   Put("/calico/v1/policy/tier/default/policy/deny", "{}");
   ASSERT_TRUE(rec_.WaitFor(
@@ -260,12 +264,7 @@ TEST_P(EtcdIntegration, FrozenOnlyEndpointIsUnreachableUntilItThaws) {
   auto proxy = ProxyToEtcd(settings);
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
   settings.endpoints = {(*proxy)->endpoint()};
-  settings.watch_idle_timeout = 1s;
-  settings.request_timeout = 1s;
-  syncer_client_ = MakeEtcdClient(settings);
-  Put("/calico/v1/Ready", "true");
-  StartSyncer();
-  ASSERT_TRUE(rec_.WaitFor([&] { return rec_.in_syncs() == 1; }));
+  ASSERT_NO_FATAL_FAILURE(SyncWithShortSilenceLimits(settings));
   EXPECT_EQ(rec_.reachable(), true);
   (*proxy)->Freeze();
   ASSERT_TRUE(rec_.WaitFor([&] { return rec_.reachable() == false; }, 10s));
