@@ -3,9 +3,11 @@
 // negated, through every protocol spelling) are programmed into a real
 // kernel as the agent would, real packets are sent (TCP from chosen source
 // addresses and ports, ICMP and ICMPv6 echo, both directions), and each
-// packet's fate is compared with the independent reference evaluator
-// (calc/testing/rule_reference.h). Any mismatch fails with the rule and the
-// packet. FELIX_DIFF_CASES (default 40) and FELIX_DIFF_SEED set the run.
+// packet's fate is compared with `felixctl trace`'s evaluator (rules/trace.h,
+// written from the data model, not from the nft text). A third of the cases
+// add a second tier (reached by next-tier) and a profile. Any mismatch fails
+// with the rules, the packet and trace's steps. FELIX_DIFF_CASES (default
+// 40) and FELIX_DIFF_SEED set the run.
 #include <fcntl.h>
 #include <sys/socket.h>
 
@@ -14,14 +16,14 @@
 #include <random>
 #include <sstream>
 
-#include "calc/testing/rule_reference.h"
 #include "dataplane/netns_fixture.h"
+#include "rules/trace.h"
 
 namespace felix::dataplane {
 namespace {
 
 using namespace nstest;  // NOLINT: the fixture's helpers
-using calc::reference::Packet;
+using rules::Packet;
 using model::Action;
 
 const int kPorts[] = {5000, 5001, 5002, 6000};
@@ -32,44 +34,6 @@ const char* const kPeer6[] = {"fd99::2", "fd99::3"};
 
 model::IpAddr Ip(const std::string& s) { return *model::ParseIpAddr(s, 0); }
 model::Cidr Net(const std::string& s) { return *model::ParseCidr(s, 0); }
-
-std::string Describe(const calc::RuleMatch& m) {
-  std::ostringstream o;
-  auto nets = [&](const char* k, const auto& v) {
-    if (!v) return;
-    o << k << "=[";
-    for (const auto& c : *v) o << c.ToString() << " ";
-    o << "] ";
-  };
-  auto ports = [&](const char* k, const auto& v) {
-    if (!v) return;
-    o << k << "=[";
-    for (const auto& p : *v) o << p.lo << "-" << p.hi << " ";
-    o << "] ";
-  };
-  if (m.protocol) o << "protocol=" << *m.protocol << " ";
-  if (m.src_net) o << "src_net=" << m.src_net->ToString() << " ";
-  if (m.dst_net) o << "dst_net=" << m.dst_net->ToString() << " ";
-  nets("src_nets", m.src_nets);
-  nets("dst_nets", m.dst_nets);
-  for (const auto& s : m.src_ip_set_ids) o << "src_set=" << s << " ";
-  for (const auto& s : m.dst_ip_set_ids) o << "dst_set=" << s << " ";
-  ports("src_ports", m.src_ports);
-  ports("dst_ports", m.dst_ports);
-  if (m.icmp_type) o << "icmp_type=" << *m.icmp_type << " ";
-  if (m.icmp_code) o << "icmp_code=" << *m.icmp_code << " ";
-  return o.str();
-}
-
-std::string Describe(const calc::Rule& r) {
-  std::ostringstream o;
-  o << model::ActionName(r.action) << " ";
-  if (r.ip_version) o << "ip_version=" << *r.ip_version << " ";
-  o << Describe(r.match);
-  const std::string neg = Describe(r.not_match);
-  if (!neg.empty()) o << "NOT{ " << neg << "}";
-  return o.str();
-}
 
 // Random rules that the model accepts: ports only with a port protocol,
 // ICMP code only with a type, no icmp/icmpv6 name against the other
@@ -84,8 +48,9 @@ class RuleGen {
   calc::Rule Next() {
     calc::Rule r;
     static const Action kActions[] = {Action::kAllow, Action::kAllow, Action::kAllow,
-                                      Action::kDeny,  Action::kDeny,  Action::kLog};
-    r.action = kActions[Pick(6)];
+                                      Action::kDeny,  Action::kDeny,  Action::kLog,
+                                      Action::kNextTier};
+    r.action = kActions[Pick(7)];
     static const char* kProtocols[] = {"tcp", "6", "icmp", "1", "icmpv6", "58", "udp"};
     if (Pick(2) == 0) r.match.protocol = kProtocols[Pick(7)];
     if (Pick(10) == 0) r.not_match.protocol = kProtocols[Pick(7)];
@@ -256,14 +221,14 @@ std::string Show(const Packet& p, bool inbound) {
       p.icmp_type >= 0 ? fmt::format(" type {} code {}", p.icmp_type, p.icmp_code) : "");
 }
 
-TEST_F(DifferentialNetnsTest, RandomRulesAgreeWithTheReferenceOnRealPackets) {
+TEST_F(DifferentialNetnsTest, RandomRulesAgreeWithTraceOnRealPackets) {
   const int cases =
       std::getenv("FELIX_DIFF_CASES") ? std::atoi(std::getenv("FELIX_DIFF_CASES")) : 40;
   const uint32_t seed = std::getenv("FELIX_DIFF_SEED")
                             ? static_cast<uint32_t>(std::atoll(std::getenv("FELIX_DIFF_SEED")))
                             : std::random_device{}();
   RuleGen g(seed);
-  const calc::reference::IpSets sets = {
+  const rules::IpSetMembers sets = {
       {"s0", {Net("10.99.0.2/32"), Net("fd99::2/128")}},
       {"s1", {Net("10.99.0.3/32"), Net("10.99.0.4/32"), Net("10.99.0.10/32")}},
       {"s2", {Net("10.99.0.0/30"), Net("fd99::/120")}},
@@ -272,23 +237,35 @@ TEST_F(DifferentialNetnsTest, RandomRulesAgreeWithTheReferenceOnRealPackets) {
   for (const auto& [id, members] : sets) {
     base.push_back(calc::IpSetUpdate{id, {members.begin(), members.end()}});
   }
-  base.push_back(Hep("ep0", "eth0", {"diff"}));
+  rules::DesiredState state;
+  // Random rules, then often a catch-all: whether a rule matched then
+  // decides the packet either way.
+  auto random_rules = [&](int ends) {
+    std::vector<calc::Rule> rules;
+    for (int i = g.Pick(2) + 1; i > 0; --i) rules.push_back(g.Next());
+    static const Action kEnds[] = {Action::kAllow, Action::kDeny, Action::kNextTier};
+    if (const int end = g.Pick(ends + 1); end < ends) {
+      calc::Rule all;
+      all.action = kEnds[end];
+      rules.push_back(all);
+    }
+    return rules;
+  };
   int probes_run = 0, mismatches = 0, allowed = 0;
   for (int c = 0; c < cases && mismatches < 5; ++c) {
-    std::vector<calc::Rule> in, out;
-    // Random rules, then often a catch-all: whether a rule matched then
-    // decides the packet either way.
-    for (auto* rules : {&in, &out}) {
-      for (int i = g.Pick(2) + 1; i > 0; --i) rules->push_back(g.Next());
-      if (const int end = g.Pick(3); end < 2) {
-        calc::Rule all;
-        all.action = end == 0 ? Action::kAllow : Action::kDeny;
-        rules->push_back(all);
-      }
-    }
+    const bool layered = g.Pick(3) == 0;
     std::vector<calc::Message> msgs = c == 0 ? base : std::vector<calc::Message>{};
-    msgs.push_back(Policy("diff", in, out));
+    msgs.push_back(Policy("diff", random_rules(layered ? 3 : 2), random_rules(layered ? 3 : 2)));
+    calc::HostEndpointUpdate ep = Hep("ep0", "eth0", {"diff"});
+    if (layered) {
+      msgs.push_back(Policy("second", random_rules(2), random_rules(2), "t2"));
+      msgs.push_back(calc::ActiveProfileUpdate{"prof", random_rules(2), random_rules(2)});
+      ep.policy.tiers.push_back(calc::TierInfo{"t2", {"second"}});
+      ep.policy.profile_ids = {"prof"};
+    }
+    msgs.push_back(ep);
     if (c == 0) msgs.push_back(calc::InSync{});
+    for (const auto& m : msgs) rules::ApplyMessage(state, m);
     ASSERT_NO_FATAL_FAILURE(Program(msgs));
     std::vector<Probe> probes;
     for (int i = 0; i < 24; ++i) probes.push_back(RandomProbe(g));
@@ -297,16 +274,26 @@ TEST_F(DifferentialNetnsTest, RandomRulesAgreeWithTheReferenceOnRealPackets) {
     for (size_t i = 0; i < probes.size(); ++i) {
       ++probes_run;
       allowed += got[i] ? 1 : 0;
-      const bool want =
-          calc::reference::Allowed(probes[i].inbound ? in : out, probes[i].packet, sets);
-      if (got[i] == want) continue;
+      const bool in = probes[i].inbound;
+      const rules::TraceResult want =
+          rules::Trace(state, {}, {in ? "eth0" : "", in ? "" : "eth0", probes[i].packet});
+      if (got[i] == want.allowed) continue;
       ++mismatches;
-      std::string rules;
-      for (const auto& r : probes[i].inbound ? in : out) rules += "\n    " + Describe(r);
-      ADD_FAILURE() << "seed " << seed << " case " << c << ": "
-                    << Show(probes[i].packet, probes[i].inbound) << ": kernel "
-                    << (got[i] ? "allowed" : "dropped") << ", reference "
-                    << (want ? "allows" : "drops") << "; rules:" << rules;
+      std::string text;
+      for (const auto& [id, p] : state.policies) {
+        text += fmt::format("\n  policy {}/{}:", id.tier, id.name);
+        for (const auto& r : in ? p.inbound : p.outbound) text += "\n    " + rules::DescribeRule(r);
+      }
+      for (const auto& [id, p] : state.profiles) {
+        text += fmt::format("\n  profile {}:", id);
+        for (const auto& r : in ? p.inbound : p.outbound) text += "\n    " + rules::DescribeRule(r);
+      }
+      text += "\n  endpoint: " + std::to_string(ep.policy.tiers.size()) + " tiers, " +
+              std::to_string(ep.policy.profile_ids.size()) + " profiles\n  trace:";
+      for (const auto& step : want.steps) text += "\n    " + step;
+      ADD_FAILURE() << "seed " << seed << " case " << c << ": " << Show(probes[i].packet, in)
+                    << ": kernel " << (got[i] ? "allowed" : "dropped") << ", trace "
+                    << (want.allowed ? "allows" : "drops") << text;
     }
   }
   std::cout << "differential: seed " << seed << ", " << cases << " policies, " << probes_run

@@ -67,13 +67,6 @@ Chain BaseChain(const std::string& hook, int priority, std::vector<std::string> 
 
 Set VerdictMap() { return Set{"ifname", "verdict", {}, {}}; }
 
-bool HasWorkloadPrefix(const calc::DataplaneConfig& c, const std::string& iface) {
-  for (const auto& p : c.interface_prefixes) {
-    if (iface.starts_with(p)) return true;
-  }
-  return false;
-}
-
 // Interval-set elements of one family, with elements covered by another
 // element dropped (nft rejects overlapping intervals).
 std::map<std::string, std::string> SetElements(const std::set<model::Cidr>& members, int f) {
@@ -104,34 +97,6 @@ std::map<std::string, std::string> SetElements(const std::set<model::Cidr>& memb
   return out;
 }
 
-struct HostBinding {
-  std::optional<calc::HostEndpointId> v4, v6;
-};
-
-std::map<std::string, HostBinding> BindHostInterfaces(const DesiredState& s,
-                                                      const InterfaceResolution& r) {
-  std::map<std::string, HostBinding> b;
-  for (const auto& [id, ep] : s.host_endpoints) {
-    if (!ep.name || HasWorkloadPrefix(s.config, *ep.name)) continue;
-    auto& hb = b[*ep.name];
-    if (!hb.v4) hb.v4 = hb.v6 = id;
-  }
-  auto by_ip = [&](const auto& ifaces, bool v4) {
-    for (const auto& [id, names] : ifaces) {
-      auto it = s.host_endpoints.find(id);
-      if (it == s.host_endpoints.end() || it->second.name) continue;
-      for (const auto& n : names) {
-        if (HasWorkloadPrefix(s.config, n)) continue;
-        auto& slot = v4 ? b[n].v4 : b[n].v6;
-        if (!slot) slot = id;
-      }
-    }
-  };
-  by_ip(r.v4_ifaces, true);
-  by_ip(r.v6_ifaces, false);
-  return b;
-}
-
 // Fills a host dispatch map (kind "fh", "th", "fhr", "thr") for the bindings;
 // records the split chains it adds in `added`.
 void AddHostDispatch(Table& t, const std::map<std::string, HostBinding>& bindings,
@@ -156,6 +121,37 @@ void AddHostDispatch(Table& t, const std::map<std::string, HostBinding>& binding
 }
 
 }  // namespace
+
+bool HasWorkloadPrefix(const calc::DataplaneConfig& c, const std::string& iface) {
+  for (const auto& p : c.interface_prefixes) {
+    if (iface.starts_with(p)) return true;
+  }
+  return false;
+}
+
+std::map<std::string, HostBinding> BindHostInterfaces(const DesiredState& s,
+                                                      const InterfaceResolution& r) {
+  std::map<std::string, HostBinding> b;
+  for (const auto& [id, ep] : s.host_endpoints) {
+    if (!ep.name || HasWorkloadPrefix(s.config, *ep.name)) continue;
+    auto& hb = b[*ep.name];
+    if (!hb.v4) hb.v4 = hb.v6 = id;
+  }
+  auto by_ip = [&](const auto& ifaces, bool v4) {
+    for (const auto& [id, names] : ifaces) {
+      auto it = s.host_endpoints.find(id);
+      if (it == s.host_endpoints.end() || it->second.name) continue;
+      for (const auto& n : names) {
+        if (HasWorkloadPrefix(s.config, n)) continue;
+        auto& slot = v4 ? b[n].v4 : b[n].v6;
+        if (!slot) slot = id;
+      }
+    }
+  };
+  by_ip(r.v4_ifaces, true);
+  by_ip(r.v6_ifaces, false);
+  return b;
+}
 
 void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   std::vector<std::string> input = {kUntrackedAccept}, output = {kUntrackedAccept},

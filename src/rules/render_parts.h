@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -14,6 +15,20 @@
 #include "rules/rules.h"
 
 namespace felix::rules {
+
+// Whether `iface` starts with one of the InterfacePrefix values (a workload
+// interface, never a host endpoint).
+bool HasWorkloadPrefix(const calc::DataplaneConfig& c, const std::string& iface);
+
+// The host endpoint an interface dispatches to, per family.
+struct HostBinding {
+  std::optional<calc::HostEndpointId> v4, v6;
+};
+// Interface -> its host endpoints: by name for both families, else by the
+// resolution per family; a name wins over IP resolution, among equals the
+// smallest endpoint id; workload interfaces never bind.
+std::map<std::string, HostBinding> BindHostInterfaces(const DesiredState& s,
+                                                      const InterfaceResolution& r);
 
 // Base chains, dispatch chains, the six (empty) verdict maps and the
 // failsafe chains: everything that depends only on the config.

@@ -1,63 +1,19 @@
-// Test support: an independent reference evaluator of the rule semantics
-// (spec §9 and §13, with the decisions docs/compatibility.md records), written
-// from the data model, not from the renderer: the differential test programs
-// random rules into a real kernel and compares every probe's fate with it.
-// Header-only; not linked into any binary.
-#pragma once
+// Rule matching on one packet (packet_match.h).
+#include "rules/packet_match.h"
 
-#include <map>
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
+#include <charconv>
 
-#include "calc/messages.h"
-#include "model/net.h"
+namespace felix::rules {
+namespace {
 
-namespace felix::calc::reference {
-
-// One packet as a rule sees it.
-struct Packet {
-  int family = 4;  // 4 or 6
-  int proto = 6;   // IP protocol number
-  model::IpAddr src, dst;
-  int sport = 0, dport = 0;            // TCP/UDP/SCTP/UDP-Lite only
-  int icmp_type = -1, icmp_code = -1;  // ICMP/ICMPv6 only
-};
-
-using IpSets = std::map<std::string, std::set<model::Cidr>>;
-
-inline std::optional<int> ProtocolNumber(const std::string& p) {
-  static const std::map<std::string, int> kNames = {
-      {"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"icmpv6", 58}, {"sctp", 132}, {"udplite", 136}};
-  if (auto it = kNames.find(p); it != kNames.end()) return it->second;
-  if (!p.empty() && p.size() <= 3 && p.find_first_not_of("0123456789") == std::string::npos) {
-    return std::stoi(p);
-  }
-  return std::nullopt;
-}
-
-inline bool InCidr(const model::IpAddr& a, const model::Cidr& c) {
-  if (a.family != c.addr.family) return false;
-  for (int bit = 0; bit < c.prefix; ++bit) {
-    const int byte = bit / 8, mask = 0x80 >> (bit % 8);
-    if ((a.bytes[byte] & mask) != (c.addr.bytes[byte] & mask)) return false;
-  }
-  return true;
-}
-
-inline bool InSet(const model::IpAddr& a, const std::set<model::Cidr>& members) {
+bool InSet(const model::IpAddr& a, const std::set<model::Cidr>& members) {
   for (const model::Cidr& c : members) {
     if (InCidr(a, c)) return true;
   }
   return false;
 }
 
-inline bool HasPorts(int proto) {
-  return proto == 6 || proto == 17 || proto == 132 || proto == 136;
-}
-
-inline bool InPorts(int port, const std::vector<model::PortRange>& ranges) {
+bool InPorts(int port, const std::vector<model::PortRange>& ranges) {
   for (const auto& r : ranges) {
     if (port >= r.lo && port <= r.hi) return true;
   }
@@ -67,8 +23,8 @@ inline bool InPorts(int port, const std::vector<model::PortRange>& ranges) {
 // One polarity's address fields for one direction: does the address satisfy
 // them? Positive: every field holds; a CIDR of another family never holds.
 // Negated: no field holds; a CIDR of another family is no constraint.
-inline bool Addresses(const model::IpAddr& a, const RuleMatch& m, bool src, bool negated,
-                      const IpSets& sets) {
+bool Addresses(const model::IpAddr& a, const calc::RuleMatch& m, bool src, bool negated,
+               const IpSetMembers& sets) {
   const auto& net = src ? m.src_net : m.dst_net;
   const auto& nets = src ? m.src_nets : m.dst_nets;
   const auto& ids = src ? m.src_ip_set_ids : m.dst_ip_set_ids;
@@ -86,11 +42,11 @@ inline bool Addresses(const model::IpAddr& a, const RuleMatch& m, bool src, bool
   return true;
 }
 
-// The ICMP kind (1 or 58) a rule's ICMP fields are about for this packet:
-// the rule's protocol if it is ICMP, else (no protocol) the packet family's.
-inline bool Icmp(const Rule& r, const Packet& p) {
-  const RuleMatch& pos = r.match;
-  const RuleMatch& neg = r.not_match;
+// The ICMP fields: about the rule's protocol if it is ICMP, else (no
+// protocol) about the packet family's ICMP.
+bool Icmp(const calc::Rule& r, const Packet& p) {
+  const calc::RuleMatch& pos = r.match;
+  const calc::RuleMatch& neg = r.not_match;
   const bool positive = pos.icmp_type || pos.icmp_code;
   if (!positive && !neg.icmp_type && !neg.icmp_code) return true;
   int kind = 0;
@@ -116,8 +72,31 @@ inline bool Icmp(const Rule& r, const Packet& p) {
   return true;
 }
 
-// Does `r` match `p`?
-inline bool Matches(const Rule& r, const Packet& p, const IpSets& sets) {
+}  // namespace
+
+std::optional<int> ProtocolNumber(const std::string& name) {
+  static const std::map<std::string, int> kNames = {
+      {"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"icmpv6", 58}, {"sctp", 132}, {"udplite", 136}};
+  if (auto it = kNames.find(name); it != kNames.end()) return it->second;
+  int n = 0;
+  const char* end = name.data() + name.size();
+  auto [ptr, ec] = std::from_chars(name.data(), end, n);
+  if (name.empty() || ec != std::errc() || ptr != end || n < 0 || n > 255) return std::nullopt;
+  return n;
+}
+
+bool HasPorts(int proto) { return proto == 6 || proto == 17 || proto == 132 || proto == 136; }
+
+bool InCidr(const model::IpAddr& a, const model::Cidr& c) {
+  if (a.family != c.addr.family) return false;
+  for (int bit = 0; bit < c.prefix; ++bit) {
+    const int byte = bit / 8, mask = 0x80 >> (bit % 8);
+    if ((a.bytes[byte] & mask) != (c.addr.bytes[byte] & mask)) return false;
+  }
+  return true;
+}
+
+bool Matches(const calc::Rule& r, const Packet& p, const IpSetMembers& sets) {
   if (r.ip_version && *r.ip_version != p.family) return false;
   if (r.match.protocol) {
     const int n = ProtocolNumber(*r.match.protocol).value_or(-1);
@@ -143,16 +122,4 @@ inline bool Matches(const Rule& r, const Packet& p, const IpSets& sets) {
   return Icmp(r, p);
 }
 
-// One policy's verdict in a single tier, then the endpoint's end: the first
-// matching allow accepts, the first matching deny drops, log goes on, and
-// nothing matching drops (spec §13.2: end of tier, no profiles).
-inline bool Allowed(const std::vector<Rule>& rules, const Packet& p, const IpSets& sets) {
-  for (const Rule& r : rules) {
-    if (!Matches(r, p, sets)) continue;
-    if (r.action == model::Action::kAllow) return true;
-    if (r.action == model::Action::kDeny) return false;
-  }
-  return false;
-}
-
-}  // namespace felix::calc::reference
+}  // namespace felix::rules
