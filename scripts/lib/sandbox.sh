@@ -22,6 +22,7 @@ SB_NAMESPACES=()
 SB_LISTENER_PIDS=()
 SB_ETCD_PID=""
 SB_FELIX_PID=""
+SB_FELIX_ENV=()
 SB_DIR=""
 
 sb_init() {
@@ -154,6 +155,7 @@ sb_etcdctl() {
 # sb_felix_start [VAR=VALUE...]: starts calico-felix in the host namespace with
 # extra environment; its log is $SB_FELIX_LOG (appended across restarts).
 sb_felix_start() {
+  SB_FELIX_ENV=("$@")  # for felixctl, to see the config the agent sees
   touch "$SB_FELIX_LOG"
   SB_FELIX_LOG_MARK=$(wc -l <"$SB_FELIX_LOG")
   ip netns exec "$SB_HOST" env FELIX_ETCDADDR=127.0.0.1:2379 FELIX_ETCDAPI="$SB_API" \
@@ -224,12 +226,13 @@ sb_checks_add() {
 sb_checks_run() {
   local settle=$1 i
   local -a pids=()
-  SB_RES_LABEL=() SB_RES_WANT=() SB_RES_SEEN=()
+  SB_RES_LABEL=() SB_RES_WANT=() SB_RES_SEEN=() SB_RES_PROBE=()
   for i in "${!SB_CHECKS[@]}"; do
     local -a f
     IFS=$'\x1f' read -r -a f <<<"${SB_CHECKS[$i]}"
     SB_RES_LABEL+=("${f[0]}")
     SB_RES_WANT+=("${f[1]}")
+    SB_RES_PROBE+=("${f[*]:2}")  # KIND FROM IP [PORT], space-separated
     sb_probe_expect "${f[1]}" "$settle" "${f[@]:2}" >"$SB_DIR/check.$i" &
     pids+=($!)
   done

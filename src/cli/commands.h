@@ -106,6 +106,45 @@ int Ls(const LsOptions& opts, datastore::EtcdClient& etcd, std::ostream& out, st
 int HostsStatus(datastore::EtcdClient& etcd, std::chrono::system_clock::time_point now,
                 std::ostream& out, std::ostream& err);
 
+// ------------------------------------------------ explain and trace
+// Both read everything under /calico/v1 and compute what HOST's agent would
+// program with the agent's own code (daemon/host_model.h).
+
+struct HostQuery {
+  std::string host;                                    // --host: FelixHostname
+  std::string config_file = "/etc/calico/felix.cfg";  // that host's config file, if here
+  // Resolve host endpoints given by expected IPs with this machine's
+  // interfaces: --local, or HOST is this machine's hostname.
+  bool local = false;
+};
+
+struct TraceOptions {
+  HostQuery q;
+  std::string iface, direction = "in", out_iface;
+  std::string proto, src, dst;
+  int sport = 0, dport = 0, icmp_type = -1, icmp_code = -1;
+};
+
+// felixctl trace: the first line is exactly "allow" or "deny", then one
+// line per step that decided it (rules/trace.h). Exit 0; bad arguments or
+// an etcd error exit kExitUsage.
+int Trace(const TraceOptions& opts, datastore::EtcdClient& etcd, std::ostream& out,
+          std::ostream& err);
+
+struct ExplainOptions {
+  HostQuery q;
+  std::string endpoint;  // --endpoint: host endpoint id, or ORCH/WORKLOAD/ENDPOINT
+  std::string iface;     // --iface
+  std::string output = "text";  // -o text|json
+};
+
+// felixctl explain: how the endpoint binds, the failsafe entries, then per
+// direction the untracked tiers, the tiers, policies and rules, and the
+// profiles that apply, each rule in one line, and what every IP set stands
+// for with its size. Exit 0; an unknown endpoint kExitInvalid.
+int Explain(const ExplainOptions& opts, datastore::EtcdClient& etcd, std::ostream& out,
+            std::ostream& err);
+
 // felixctl rm KEY [-r [--force]]: deletes (recursively with -r) and prints
 // "deleted <key>"; nothing there is "felixctl: <key> not found" (kExitUsage).
 // A recursive delete outside /calico/ (`rm -r /` included) is refused

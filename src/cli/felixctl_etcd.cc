@@ -33,6 +33,57 @@ std::function<int()> WithClient(
   };
 }
 
+void AddHostFlags(CLI::App* cmd, HostQuery& q) {
+  cmd->add_option("--host", q.host, "The host (its FelixHostname)")->required();
+  cmd->add_flag("--local", q.local,
+                "Resolve host endpoints given by expected IPs with this machine's interfaces "
+                "(implied when --host is this machine's hostname)");
+}
+
+void AddInspectCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
+                        const EtcdClientFactory& make_client) {
+  auto* trace = app.add_subcommand(
+      "trace", "What HOST's rules do with a new connection; the first line is allow or deny");
+  TraceOptions& t = a.trace;
+  AddHostFlags(trace, t.q);
+  trace->add_option("--iface", t.iface, "The interface the packet arrives on (in) or leaves by (out)")
+      ->required();
+  trace->add_option("--direction", t.direction, "in (to this host) or out (from it)")
+      ->capture_default_str();
+  trace->add_option("--out-iface", t.out_iface, "Forwarded: the interface it leaves by");
+  trace->add_option("--proto", t.proto, "tcp, udp, icmp, icmpv6, sctp, udplite or a number")
+      ->required();
+  trace->add_option("--src", t.src, "Source IP")->required();
+  trace->add_option("--dst", t.dst, "Destination IP")->required();
+  trace->add_option("--sport", t.sport, "Source port (default 0)");
+  trace->add_option("--dport", t.dport, "Destination port");
+  trace->add_option("--icmp-type", t.icmp_type, "ICMP type");
+  trace->add_option("--icmp-code", t.icmp_code, "ICMP code (default 0)");
+  AddConnectionFlags(trace, a.etcd);
+  trace->callback([&, io] {
+    inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings&, auto& etcd) {
+      a.trace.q.config_file = a.etcd.config_file;
+      return Trace(a.trace, etcd, io.out, io.err);
+    });
+  });
+
+  auto* explain = app.add_subcommand(
+      "explain", "What applies to an endpoint of HOST: failsafe, tiers, policies, profiles");
+  ExplainOptions& e = a.explain;
+  AddHostFlags(explain, e.q);
+  auto* ep = explain->add_option("--endpoint", e.endpoint,
+                                 "Host endpoint id, or ORCHESTRATOR/WORKLOAD/ENDPOINT");
+  explain->add_option("--iface", e.iface, "Interface name")->excludes(ep);
+  explain->add_option("-o,--output", e.output, "text or json")->capture_default_str();
+  AddConnectionFlags(explain, a.etcd);
+  explain->callback([&, io] {
+    inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings&, auto& etcd) {
+      a.explain.q.config_file = a.etcd.config_file;
+      return Explain(a.explain, etcd, io.out, io.err);
+    });
+  });
+}
+
 }  // namespace
 
 void AddEtcdCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
@@ -98,6 +149,8 @@ void AddEtcdCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
       return Rm(a.key, a.recursive, a.force, etcd, io.out, io.err);
     });
   });
+
+  AddInspectCommands(app, inv, a, io, make_client);
 }
 
 }  // namespace felix::cli::internal

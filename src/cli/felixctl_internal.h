@@ -26,6 +26,8 @@ struct EtcdArgs {
   bool recursive = false;
   bool force = false;  // rm -r outside /calico/
   LsOptions ls;
+  TraceOptions trace;
+  ExplainOptions explain;
 };
 
 struct Streams {

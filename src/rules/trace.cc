@@ -255,7 +255,7 @@ class Tracer {
   SetLabel Label() const {
     return [this](const std::string& id) {
       const auto it = s_.ip_sets.find(id);
-      return fmt::format("{}({} members)", id, it == s_.ip_sets.end() ? 0 : it->second.size());
+      return fmt::format("{} ({} members)", id, it == s_.ip_sets.end() ? 0 : it->second.size());
     };
   }
 
@@ -328,6 +328,15 @@ std::string DescribeRule(const calc::Rule& r, const SetLabel& label) {
   return out;
 }
 
+std::optional<calc::HostEndpointId> HostEndpointOfInterface(const DesiredState& s,
+                                                            const InterfaceResolution& r,
+                                                            const std::string& iface, int family) {
+  const auto bindings = BindHostInterfaces(s, r);
+  const auto it = bindings.find(iface);
+  if (it == bindings.end()) return std::nullopt;
+  return family == 4 ? it->second.v4 : it->second.v6;
+}
+
 std::string DescribeInterface(const DesiredState& s, const InterfaceResolution& r,
                               const std::string& iface, int family) {
   if (HasWorkloadPrefix(s.config, iface)) {
@@ -339,11 +348,7 @@ std::string DescribeInterface(const DesiredState& s, const InterfaceResolution& 
     return fmt::format("interface {} has a workload prefix but no workload endpoint: dropped",
                        iface);
   }
-  const auto bindings = BindHostInterfaces(s, r);
-  const auto it = bindings.find(iface);
-  const auto id = it == bindings.end() ? std::nullopt
-                  : family == 4        ? it->second.v4
-                                       : it->second.v6;
+  const auto id = HostEndpointOfInterface(s, r, iface, family);
   if (!id) return fmt::format("interface {} is not a host endpoint for IPv{}: not policed", iface,
                               family);
   const auto& ep = s.host_endpoints.at(*id);

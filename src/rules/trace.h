@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,12 @@ using SetLabel = std::function<std::string(const std::string& ip_set_id)>;
 // One rule in one line, e.g.
 // `allow ipv4 proto tcp src 10.0.0.0/8 dst-ports 22,80:90 !src-set(s:ab)`.
 std::string DescribeRule(const calc::Rule& r, const SetLabel& label = {});
+
+// The host endpoint that interface `iface` dispatches packets of `family`
+// to, as the renderer binds them; nullopt when none.
+std::optional<calc::HostEndpointId> HostEndpointOfInterface(const DesiredState& s,
+                                                            const InterfaceResolution& r,
+                                                            const std::string& iface, int family);
 
 // How interface `iface` is policed for packets of `family`, one line: the
 // host endpoint (and how it bound), the workload endpoint, or why neither.

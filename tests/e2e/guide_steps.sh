@@ -74,14 +74,50 @@ probe() {
   sb_checks_add "$label" "$want" "$kind" "$from" "$ip" ${port:+"$port"}
 }
 
+# trace_verdict KIND FROM IP [PORT]: `felixctl trace`'s verdict for that
+# probe's first packet (allowed/denied), run in the host namespace with the
+# agent's config; empty when felixctl is not given or cannot answer (etcd
+# stopped). The source port is left 0: no guide rule names one.
+trace_verdict() {
+  [[ -n ${SB_FELIXCTL:-} ]] || return 0
+  local kind=$1 from=$2 ip=$3 port=${4:-} iface dir=in src
+  case $from in
+    peer0) iface=eth0 src=$P0 ;;
+    peer1) iface=eth1 src=$P1 ;;
+    wl) iface=cali0wl src=$PW ;;
+    host)
+      dir=out
+      case $ip in
+        10.71.0.*) iface=eth0 src=$H0 ;;
+        10.71.1.*) iface=eth1 src=$H1 ;;
+        *) iface=cali0wl src=$HW ;;
+      esac ;;
+  esac
+  local args=(--iface "$iface" --direction "$dir" --src "$src" --dst "$ip")
+  case $kind in
+    ping) args+=(--proto icmp --icmp-type 8) ;;
+    *) args+=(--proto "$kind" --dport "$port") ;;
+  esac
+  local first
+  first=$(sb_in host env "${SB_FELIX_ENV[@]}" "$SB_FELIXCTL" trace -c "$SB_DIR/felix.cfg" \
+    --etcd-endpoints http://127.0.0.1:2379 --etcd-api "$SB_API" --host "$SB_HOSTNAME" --local \
+    "${args[@]}" 2>/dev/null | head -n1) || true
+  case $first in
+    allow) echo allowed ;;
+    deny) echo denied ;;
+  esac
+}
+
 # verify [SECONDS]: runs the queued checks in parallel (each retried until it
 # shows its expectation or SECONDS pass; 0 = one probe) and reports them.
 verify() {
   sb_checks_run "${1:-$SETTLE}"
   local i mark
-  [[ $REPORT == table ]] && printf '  %-36s %-9s %-9s %s\n' probe expected seen ""
+  [[ $REPORT == table ]] && printf '  %-36s %-9s %-9s %-9s %s\n' probe expected seen trace ""
   for i in "${!SB_RES_LABEL[@]}"; do
-    local l=${SB_RES_LABEL[$i]} w=${SB_RES_WANT[$i]} s=${SB_RES_SEEN[$i]}
+    local l=${SB_RES_LABEL[$i]} w=${SB_RES_WANT[$i]} s=${SB_RES_SEEN[$i]} t
+    # shellcheck disable=SC2086  # KIND FROM IP [PORT]
+    t=$(trace_verdict ${SB_RES_PROBE[$i]})
     if [[ $w == "$s" ]]; then
       PASSED=$((PASSED + 1)); mark=$C_OK
       [[ $REPORT == tap ]] && echo "ok - $STEP: $l $w"
@@ -89,7 +125,17 @@ verify() {
       FAILED=$((FAILED + 1)); mark=$C_BAD
       [[ $REPORT == tap ]] && echo "not ok - $STEP: $l expected $w, seen $s"
     fi
-    [[ $REPORT == table ]] && printf '  %-36s %-9s %-9s %s\n' "$l" "$w" "$s" "$mark"
+    # felixctl trace must say what the real packet got.
+    if [[ -n $t ]]; then
+      if [[ $t == "$s" ]]; then
+        PASSED=$((PASSED + 1))
+        [[ $REPORT == tap ]] && echo "ok - $STEP: trace agrees: $l $t"
+      else
+        FAILED=$((FAILED + 1)); mark=$C_BAD
+        [[ $REPORT == tap ]] && echo "not ok - $STEP: trace says $t for $l, the packet was $s"
+      fi
+    fi
+    [[ $REPORT == table ]] && printf '  %-36s %-9s %-9s %-9s %s\n' "$l" "$w" "$s" "${t:--}" "$mark"
   done
   true
 }
