@@ -341,5 +341,89 @@ void BM_PacketPathIperf3(benchmark::State& state) {
 }
 BENCHMARK(BM_PacketPathIperf3)->Arg(5)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
+// --- The cost of our per-rule counters on a path where every packet walks
+// counted rules: untracked policy (raw hooks, no conntrack), ep0 with
+// `policies` untracked policies of 3 rules each in both directions that do
+// not match iperf3, the last allowing tcp 5201 in and its replies out. The
+// same table is programmed with its counters and with every `counter`
+// statement taken out, alternately; the ratio is the counters' price.
+
+std::vector<calc::Message> UntrackedPolicies(int policies) {
+  std::vector<calc::Message> msgs = {calc::IpSetUpdate{"set-0", {Member(0)}}};
+  calc::TierInfo tier{"default", {}};
+  for (int i = 0; i < policies; ++i) {
+    calc::ActivePolicyUpdate p = Policy(i, 1000 + 3 * i);
+    for (auto& r : p.inbound) r.match.src_ip_set_ids = {"set-0"};
+    p.outbound = p.inbound;
+    p.untracked = true;
+    if (i == policies - 1) {
+      calc::Rule in, out;
+      in.match.protocol = out.match.protocol = "tcp";
+      in.match.dst_ports = out.match.src_ports = std::vector<model::PortRange>{{5201, 5201}};
+      p.inbound.push_back(in);
+      p.outbound.push_back(out);
+    }
+    tier.policies.push_back(p.id.name);
+    msgs.push_back(p);
+  }
+  calc::HostEndpointUpdate h;
+  h.id.endpoint = "ep0";
+  h.name = "eth0";
+  h.policy.untracked_tiers = {tier};
+  msgs.push_back(h);
+  msgs.push_back(calc::InSync{});
+  return msgs;
+}
+
+void BM_CounterCostUntracked(benchmark::State& state) {
+  if (geteuid() != 0) {
+    state.SkipWithError("the packet path benchmark needs root (network namespaces)");
+    return;
+  }
+  NetnsSandbox sb;
+  if (!sb.Add("h").ok() || !sb.Add("cli").ok() || !sb.Veth("h", "eth0", "cli", "peer0").ok() ||
+      sb.Exec("h", "ip addr add 10.99.0.1/24 dev eth0") != 0 ||
+      sb.Exec("cli", "ip addr add 10.99.0.2/24 dev peer0") != 0 || !sb.Enter("h").ok()) {
+    state.SkipWithError("cannot set up the namespaces");
+    return;
+  }
+  rules::DesiredState st;
+  for (const auto& m : UntrackedPolicies(static_cast<int>(state.range(0)))) {
+    rules::ApplyMessage(st, m);
+  }
+  const rules::Table counted = rules::Render(st, {});
+  rules::Table uncounted = counted;
+  size_t counters = 0;
+  for (auto& [name, chain] : uncounted.chains) {
+    for (auto& r : chain.rules) {
+      for (size_t at; (at = r.find("counter ")) != std::string::npos; ++counters) r.erase(at, 8);
+    }
+  }
+  auto backend = MakeLibNftablesBackend();
+  if (!backend.ok()) return state.SkipWithError(backend.status().message().c_str());
+  std::vector<double> with, without;
+  for (auto _ : state) {
+    for (int r = 0; r < 5; ++r) {  // alternate, so load drift hits both
+      if (!(*backend)->Run(FullReplaceScript(uncounted)).ok()) return state.SkipWithError("apply");
+      without.push_back(Iperf(sb));
+      if (!(*backend)->Run(FullReplaceScript(counted)).ok()) return state.SkipWithError("apply");
+      with.push_back(Iperf(sb));
+    }
+  }
+  const double a = Median(with), b = Median(without);
+  if (a <= 0 || b <= 0) return state.SkipWithError("iperf3 failed (is the last policy allowing?)");
+  state.counters["counted_gbps"] = a;
+  state.counters["uncounted_gbps"] = b;
+  state.counters["ratio"] = a / b;
+  state.counters["counter_stmts"] = static_cast<double>(counters);
+  std::string label = "Gbit/s without counters";
+  for (double g : without) label += fmt::format(" {:.1f}", g);
+  label += " | with";
+  for (double g : with) label += fmt::format(" {:.1f}", g);
+  state.SetLabel(label);
+}
+BENCHMARK(BM_CounterCostUntracked)->Arg(10)->Arg(100)->Unit(benchmark::kSecond)->UseRealTime()
+    ->Iterations(1);
+
 }  // namespace
 }  // namespace felix::dataplane

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -144,6 +146,33 @@ struct ExplainOptions {
 // for with its size. Exit 0; an unknown endpoint kExitInvalid.
 int Explain(const ExplainOptions& opts, datastore::EtcdClient& etcd, std::ostream& out,
             std::ostream& err);
+
+// ------------------------------------------------ counters (this host's kernel)
+
+// One counted rule of table inet calico.
+struct CounterRow {
+  std::string what;   // the rule's comment, or what the rule is ("endpoint ... reached policy")
+  std::string chain;  // the chain it is in
+  uint64_t packets = 0, bytes = 0;
+  friend bool operator==(const CounterRow&, const CounterRow&) = default;
+};
+
+// Pure: the counted rules of nft's JSON listing of our table, in table
+// order; rules with the same comment in a policy or profile chain (one per
+// address family) are summed. With `iface`, only the chains packets of that
+// interface can reach (from the dispatch maps, following jumps and gotos).
+// Errors: text that is not nft's JSON listing.
+Result<std::vector<CounterRow>> CounterRows(const std::string& nft_json, const std::string& iface);
+
+struct CountersOptions {
+  std::string iface;            // --iface
+  std::string output = "text";  // -o text|json
+};
+
+// felixctl counters: reads our table in this network namespace (`list_table`
+// returns its JSON listing) and prints packets and bytes per rule.
+int Counters(const CountersOptions& opts, const std::function<Result<std::string>()>& list_table,
+             std::ostream& out, std::ostream& err);
 
 // felixctl rm KEY [-r [--force]]: deletes (recursively with -r) and prints
 // "deleted <key>"; nothing there is "felixctl: <key> not found" (kExitUsage).

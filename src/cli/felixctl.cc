@@ -1,6 +1,6 @@
 // felixctl's command table: wires CLI11 flags to the subcommands in
-// commands.h. The etcd commands (init/apply/get/ls/rm) are in
-// felixctl_etcd.cc; later issues add show/explain here.
+// commands.h. The etcd commands (init, apply, get, ls, rm, status, explain,
+// trace) are in felixctl_etcd.cc.
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/felixctl_internal.h"
+#include "dataplane/dataplane.h"
 #include "datastore/datastore.h"
 
 namespace felix::cli {
@@ -62,6 +63,17 @@ void AddValidateCommand(CLI::App& app, Invocation& inv, ValidateOptions& o, std:
   });
 }
 
+void AddCountersCommand(CLI::App& app, Invocation& inv, CountersOptions& o, std::ostream& out,
+                        std::ostream& err) {
+  auto* c = app.add_subcommand("counters",
+                               "Packets and bytes per rule of table inet calico on this host");
+  c->add_option("--iface", o.iface, "Only the rules packets of this interface can reach");
+  c->add_option("-o,--output", o.output, "text or json")->capture_default_str();
+  c->callback([&] {
+    inv.run = [&] { return Counters(o, dataplane::ListTableJson, out, err); };
+  });
+}
+
 }  // namespace
 
 int RunFelixctl(int argc, const char* const* argv, std::istream& in, std::ostream& out,
@@ -79,6 +91,8 @@ int RunFelixctl(int argc, const char* const* argv, std::istream& in, std::ostrea
   ValidateOptions validate_opts;
   AddSelectorCommand(app, inv, selector_args, in, out, err);
   AddValidateCommand(app, inv, validate_opts, out, err);
+  CountersOptions counters_opts;
+  AddCountersCommand(app, inv, counters_opts, out, err);
   internal::EtcdArgs etcd_args;
   internal::AddEtcdCommands(app, inv, etcd_args, {in, out, err}, make_client);
   try {

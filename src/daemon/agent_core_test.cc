@@ -43,7 +43,7 @@ TEST_F(AgentCoreTest, NothingIsProgrammedBeforeInSync) {
   ASSERT_EQ(backend_.scripts.size(), 1u);
   EXPECT_NE(LastScript().find("table inet calico"), std::string::npos);
   EXPECT_NE(LastScript().find("\"eth0\""), std::string::npos);
-  EXPECT_NE(LastScript().find("tcp dport 22 accept"), std::string::npos) << LastScript();
+  EXPECT_NE(LastScript().find("tcp dport 22 counter accept"), std::string::npos) << LastScript();
   EXPECT_TRUE(core_->health().ok);
 }
 
@@ -53,8 +53,8 @@ TEST_F(AgentCoreTest, EtcdConfigInTheSnapshotAppliesAtInSync) {
   core_->OnInSync();
   core_->Tick();
   ASSERT_EQ(backend_.scripts.size(), 1u);
-  EXPECT_EQ(LastScript().find("tcp dport 22 accept"), std::string::npos) << LastScript();
-  EXPECT_NE(LastScript().find("tcp dport 2222 accept"), std::string::npos) << LastScript();
+  EXPECT_EQ(LastScript().find("tcp dport 22 counter accept"), std::string::npos) << LastScript();
+  EXPECT_NE(LastScript().find("tcp dport 2222 counter accept"), std::string::npos) << LastScript();
   EXPECT_EQ(core_->config().Origin("FailsafeInboundHostPorts")->text, "Global etcd configuration");
 }
 

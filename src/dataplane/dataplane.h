@@ -115,6 +115,11 @@ class NftBackend {
 // (netlink sockets belong to the namespace of the thread creating them).
 Result<std::unique_ptr<NftBackend>> MakeLibNftablesBackend();
 
+// Table inet calico as nft's JSON listing (rules with their counters and
+// comments, maps with their elements), read with libnftables in the caller's
+// network namespace: for `felixctl counters`. NotFound when there is no table.
+Result<std::string> ListTableJson();
+
 // ---------------------------------------------------------------------------
 // Diffing two Tables (pure).
 

@@ -1,6 +1,6 @@
 // Integration tests (root) of our own netlink batches (DirectChange): the
-// rules CompileRule builds are, byte for byte, the expressions libnftables
-// builds from the same text (read back from the kernel), over every chain of
+// rules CompileRule builds are, byte for byte, the expressions (and comment
+// user data) libnftables builds from the same text (read back from the kernel), over every chain of
 // tables rendered from random policies; sets we create list as libnftables'
 // do; a failing batch changes nothing.
 #include <libmnl/libmnl.h>
@@ -22,7 +22,7 @@
 namespace felix::dataplane {
 namespace {
 
-using Bytes = std::string;  // raw NFTA_RULE_EXPRESSIONS of one rule
+using Bytes = std::string;  // raw NFTA_RULE_EXPRESSIONS of one rule, then its user data
 
 // chain -> the expressions of its rules, in order, as the kernel dumps them.
 std::map<std::string, std::vector<Bytes>> DumpRules() {
@@ -52,7 +52,12 @@ std::map<std::string, std::vector<Bytes>> DumpRules() {
                 auto* r = static_cast<Rule*>(d);
                 if (mnl_attr_get_type(a) == NFTA_RULE_CHAIN) r->chain = mnl_attr_get_str(a);
                 if (mnl_attr_get_type(a) == NFTA_RULE_EXPRESSIONS) {
-                  r->exprs.assign(static_cast<const char*>(mnl_attr_get_payload(a)),
+                  r->exprs.insert(0, static_cast<const char*>(mnl_attr_get_payload(a)),
+                                  mnl_attr_get_payload_len(a));
+                }
+                if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA) {  // the comment
+                  r->exprs += "|userdata:";
+                  r->exprs.append(static_cast<const char*>(mnl_attr_get_payload(a)),
                                   mnl_attr_get_payload_len(a));
                 }
                 return MNL_CB_OK;

@@ -4,6 +4,7 @@
 // generation id and the table's shape. No `nft` process is ever started.
 #include <nftables/libnftables.h>
 
+#include <memory>
 #include <string>
 
 #include "dataplane/dataplane.h"
@@ -67,6 +68,26 @@ Result<std::unique_ptr<NftBackend>> MakeLibNftablesBackend() {
     return reader.status();
   }
   return std::unique_ptr<NftBackend>(new LibNftablesBackend(ctx, std::move(*reader)));
+}
+
+Result<std::string> ListTableJson() {
+  nft_ctx* ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+  if (ctx == nullptr) return Status::IoError("nft_ctx_new failed");
+  std::unique_ptr<nft_ctx, void (*)(nft_ctx*)> owned(ctx, nft_ctx_free);
+  if (nft_ctx_buffer_output(ctx) != 0 || nft_ctx_buffer_error(ctx) != 0) {
+    return Status::IoError("cannot buffer libnftables output");
+  }
+  nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON);
+  const int rc = nft_run_cmd_from_buffer(ctx, "list table inet calico");
+  std::string out = nft_ctx_get_output_buffer(ctx);
+  const std::string err = Trimmed(nft_ctx_get_error_buffer(ctx));
+  if (rc != 0) {
+    if (err.find("No such file or directory") != std::string::npos) {
+      return Status::NotFound("no table inet calico here");
+    }
+    return Status::IoError(err.empty() ? "nft list failed" : err);
+  }
+  return out;
 }
 
 }  // namespace felix::dataplane

@@ -165,6 +165,11 @@ nftnl_expr* Expr(const NftExpr& e, uint32_t anon_id) {
       nftnl_expr_set_str(x, NFTNL_EXPR_LOG_PREFIX, e.name.c_str());
       nftnl_expr_set_u32(x, NFTNL_EXPR_LOG_LEVEL, e.key);
       break;
+    case Kind::kCounter:
+      x = make("counter");
+      nftnl_expr_set_u64(x, NFTNL_EXPR_CTR_PACKETS, 0);
+      nftnl_expr_set_u64(x, NFTNL_EXPR_CTR_BYTES, 0);
+      break;
   }
   return x;
 }
@@ -256,6 +261,15 @@ Status RuleMessage(Writer& w, const std::string& chain, const std::string& text,
       AnonymousSet(w, e, anon_id);
     }
     nftnl_rule_add_expr(r.p, Expr(e, anon_id));  // the rule owns them
+  }
+  if (const std::optional<std::string> comment = RuleComment(text)) {
+    // As nft stores it: one NUL-terminated comment attribute.
+    Owned<nftnl_udata_buf, nftnl_udata_buf_free> ud{nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN)};
+    if (!nftnl_udata_put_strz(ud.p, NFTNL_UDATA_RULE_COMMENT, comment->c_str())) {
+      return Status::InvalidArgument(fmt::format("rule comment too long: {}", text));
+    }
+    nftnl_rule_set_data(r.p, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud.p),
+                        nftnl_udata_buf_len(ud.p));
   }
   nlmsghdr* nlh = w.Begin(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
   nftnl_rule_nlmsg_build_payload(nlh, r.p);

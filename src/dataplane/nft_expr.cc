@@ -204,6 +204,10 @@ class Compiler {
     }
     if (w == "limit") return Limit();
     if (w == "log") return Log();
+    if (w == "counter") {
+      out_.push_back(Make(Kind::kCounter, 0, 0, 0, {}, {}, {}, false));
+      return true;
+    }
     return Verdict(w);
   }
 
@@ -667,6 +671,8 @@ std::string Describe(const NftExpr& e) {
                          e.offset);
     case Kind::kLog:
       return fmt::format("[ log prefix {} level {} ]", e.name, e.key);
+    case Kind::kCounter:
+      return "[ counter pkts 0 bytes 0 ]";
   }
   return "[ ? ]";
 }
@@ -676,7 +682,23 @@ std::string Describe(const NftExpr& e) {
 std::optional<std::vector<NftExpr>> CompileRule(std::string_view text) {
   std::optional<std::vector<std::string_view>> t = Tokens(text);
   if (!t || t->empty()) return std::nullopt;
+  if (t->size() >= 2 && (*t)[t->size() - 2] == "comment") {
+    if (!RuleComment(text)) return std::nullopt;
+    t->resize(t->size() - 2);
+    if (t->empty()) return std::nullopt;
+  }
   return Compiler(std::move(*t)).Run();
+}
+
+std::optional<std::string> RuleComment(std::string_view text) {
+  std::optional<std::vector<std::string_view>> t = Tokens(text);
+  if (!t || t->size() < 2 || (*t)[t->size() - 2] != "comment") return std::nullopt;
+  const std::string_view q = t->back();
+  // Our comments never hold quotes or backslashes (nft would unescape them).
+  if (q.size() < 2 || !q.starts_with('"') || !q.ends_with('"')) return std::nullopt;
+  const std::string_view body = q.substr(1, q.size() - 2);
+  if (body.find_first_of("\\\"") != std::string_view::npos) return std::nullopt;
+  return std::string(body);
 }
 
 std::string DescribeExprs(const std::vector<NftExpr>& exprs) {

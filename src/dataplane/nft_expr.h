@@ -33,6 +33,7 @@ struct NftExpr {
     kNotrack,
     kLimit,  // rate per second, burst (packets)
     kLog,    // prefix `name`, level
+    kCounter,
   };
   Kind kind{};
   uint32_t key = 0;  // meta/ct key, payload base, cmp/range op, verdict code, limit rate, log level
@@ -54,8 +55,13 @@ struct NftExpr {
 };
 
 // The expressions of one rule (the text after `add rule inet calico CHAIN`),
-// or nullopt when the text uses a form this compiler does not take.
+// or nullopt when the text uses a form this compiler does not take. A
+// trailing `comment "..."` is no expression: see RuleComment.
 std::optional<std::vector<NftExpr>> CompileRule(std::string_view text);
+
+// The text of a rule's trailing `comment "..."` (nft keeps it in the rule's
+// user data), if it has one.
+std::optional<std::string> RuleComment(std::string_view text);
 
 // In the notation of `nft --debug=netlink` ("[ meta load nfproto => reg 1 ]"
 // ...), one expression per line: for tests and logs.

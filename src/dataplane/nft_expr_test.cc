@@ -180,6 +180,23 @@ TEST(NftExprTest, CompilesTheRendererFormsAsNftDoes) {
   for (const auto& c : cases) EXPECT_EQ(Compiled(c.rule), c.want) << c.rule;
 }
 
+TEST(NftExprTest, CountersAreExpressionsAndCommentsUserData) {
+  const auto exprs =
+      CompileRule("tcp dport 22 counter accept comment \"failsafe tcp:[fd00::/8]:22\"");
+  ASSERT_TRUE(exprs);
+  EXPECT_EQ(DescribeExprs(*exprs),
+            "[ meta load l4proto => reg 1 ]\n"
+            "[ cmp eq reg 1 0x00000006 ]\n"
+            "[ payload load 2b @ transport header + 2 => reg 1 ]\n"
+            "[ cmp eq reg 1 0x00001600 ]\n"
+            "[ counter pkts 0 bytes 0 ]\n"
+            "[ immediate reg 0 accept ]\n");
+  EXPECT_EQ(RuleComment("tcp dport 22 counter accept comment \"failsafe tcp:[fd00::/8]:22\""),
+            "failsafe tcp:[fd00::/8]:22");
+  EXPECT_EQ(RuleComment("counter drop"), std::nullopt);
+  EXPECT_EQ(CompileRule("counter drop comment \"x y\""), CompileRule("counter drop"));
+}
+
 TEST(NftExprTest, LeavesOtherFormsToLibnftables) {
   for (const char* rule : {
            "tcp dport { 80, 80 } accept",         // nft would drop the repeat
@@ -195,7 +212,9 @@ TEST(NftExprTest, LeavesOtherFormsToLibnftables) {
            "meta l4proto frob",                   // unknown protocol
            "ct state bogus accept",               // unknown state
            "log prefix \"unterminated level",     // bad quoting
-           "counter accept",                      // not (yet) a form we emit
+           "quota 10 mbytes accept",              // not a form we emit
+           "comment \"only a comment\"",           // no expression at all
+           "accept comment \"a\\\"b\"",             // an escape nft would undo
            "",
        }) {
     EXPECT_FALSE(CompileRule(rule)) << rule;

@@ -35,7 +35,9 @@ void AddTiers(std::vector<std::string>& out, const DesiredState& s,
       out.push_back(after_policy);
       first_policy = false;
     }
-    if (!tier_end.empty()) out.push_back(tier_end);
+    if (!tier_end.empty()) {
+      out.push_back(fmt::format("{} {}", tier_end, CommentStatement("end of tier " + tier.name)));
+    }
   }
 }
 
@@ -54,28 +56,30 @@ std::vector<std::string> TrackedEndpointRules(const std::optional<std::string>& 
     out.push_back("jump " + *failsafe_chain);
   }
   if (mac) out.push_back(fmt::format("ether saddr != {} drop", *mac));
-  out.push_back("goto " + list);
+  out.push_back("counter goto " + list);  // this endpoint's new connections
   return out;
 }
 
 std::vector<std::string> UntrackedEndpointRules(const std::string& failsafe_chain,
                                                 const std::string& list) {
-  return {"jump " + failsafe_chain, "goto " + list};
+  return {"jump " + failsafe_chain, "counter goto " + list};
 }
 
 std::vector<std::string> TrackedPolicyList(const DesiredState& s, const calc::EndpointPolicy& p,
                                            bool inbound) {
   std::vector<std::string> out = {fmt::format("meta mark set meta mark & {}", kClearBothMarks)};
-  AddTiers(out, s, p.tiers, inbound, Allowed(), fmt::format("meta mark & {} == 0 drop", kPassMark));
+  AddTiers(out, s, p.tiers, inbound, Allowed(),
+           fmt::format("meta mark & {} == 0 counter drop", kPassMark));
   for (const auto& id : p.profile_ids) {
     if (!s.profiles.contains(id)) {
-      out.push_back("drop");  // missing profile: drop at this point
+      // Missing profile: drop at this point.
+      out.push_back("counter drop " + CommentStatement("missing profile " + id));
       return out;
     }
     out.push_back("jump " + ProfileChainName(id, inbound));
     out.push_back(Allowed());
   }
-  out.push_back("drop");
+  out.push_back("counter drop " + CommentStatement("no policy or profile allowed"));
   return out;
 }
 
@@ -100,8 +104,9 @@ std::vector<std::string> FailsafeRules(const calc::DataplaneConfig& c, bool inbo
         peer = fmt::format("{} {} {} ", cidr->addr.family == 4 ? "ip" : "ip6", peer_field,
                            NftCidr(*cidr));
       }
-      out.push_back(fmt::format("{}{} {} {} accept", peer, config::ToString(fp.protocol),
-                                port_field, fp.port));
+      out.push_back(fmt::format("{}{} {} {} counter accept {}", peer,
+                                config::ToString(fp.protocol), port_field, fp.port,
+                                CommentStatement("failsafe " + fp.ToString())));
     }
   };
   const char* peer = inbound ? "saddr" : "daddr";

@@ -193,9 +193,10 @@ void IncrementalRenderer::FlushIpSets() {
 }
 
 void IncrementalRenderer::FlushRuleChains() {
-  auto put = [&](const std::string& name, const std::vector<calc::Rule>* rules, bool profile) {
-    if (rules) {
-      table_.chains[name] = RuleListChain(*rules, profile, state_.config.log_prefix);
+  const std::string& log_prefix = state_.config.log_prefix;
+  auto put = [&](const std::string& name, std::optional<Chain> chain) {
+    if (chain) {
+      table_.chains[name] = std::move(*chain);
     } else {
       table_.chains.erase(name);
     }
@@ -203,15 +204,23 @@ void IncrementalRenderer::FlushRuleChains() {
   };
   for (const auto& id : policies_) {
     auto it = state_.policies.find(id);
-    const bool on = it != state_.policies.end();
-    put(PolicyChainName(id, true), on ? &it->second.inbound : nullptr, false);
-    put(PolicyChainName(id, false), on ? &it->second.outbound : nullptr, false);
+    for (bool in : {true, false}) {
+      put(PolicyChainName(id, in),
+          it == state_.policies.end()
+              ? std::nullopt
+              : std::optional(PolicyChain(id, in ? it->second.inbound : it->second.outbound, in,
+                                          log_prefix)));
+    }
   }
   for (const auto& id : profiles_) {
     auto it = state_.profiles.find(id);
-    const bool on = it != state_.profiles.end();
-    put(ProfileChainName(id, true), on ? &it->second.inbound : nullptr, true);
-    put(ProfileChainName(id, false), on ? &it->second.outbound : nullptr, true);
+    for (bool in : {true, false}) {
+      put(ProfileChainName(id, in),
+          it == state_.profiles.end()
+              ? std::nullopt
+              : std::optional(ProfileChain(id, in ? it->second.inbound : it->second.outbound, in,
+                                           log_prefix)));
+    }
   }
 }
 

@@ -90,7 +90,7 @@ TEST(IncrementalRendererTest, DeltaPerMessage) {
 // The shared policy list an endpoint chain ends in.
 std::string ListOf(const Table& t, const std::string& chain) {
   const std::string& last = t.chains.at(chain).rules.back();
-  return last.starts_with("goto cali-pl-") ? last.substr(5) : "";
+  return last.starts_with("counter goto cali-pl-") ? last.substr(13) : "";
 }
 
 TEST(IncrementalRendererTest, PolicyThatAppearsMovesItsEndpointsToNewLists) {

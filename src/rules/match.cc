@@ -203,8 +203,17 @@ std::vector<std::string> RuleMatches(const calc::Rule& r) {
   return out;
 }
 
+std::string CommentStatement(std::string_view text) {
+  std::string body(text.substr(0, 200));
+  for (char& c : body) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u > 0x7e || c == '"' || c == '\\') c = '_';
+  }
+  return fmt::format("comment \"{}\"", body);
+}
+
 std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile,
-                                    const std::string& log_prefix) {
+                                    const std::string& log_prefix, const std::string& comment) {
   std::string verdict;
   switch (r.action) {
     case model::Action::kAllow:
@@ -222,11 +231,12 @@ std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile,
       break;
   }
   const bool extra_log = r.log_prefix && r.action != model::Action::kLog;
+  const std::string post = comment.empty() ? "" : " " + CommentStatement(comment);
   std::vector<std::string> out;
   for (const auto& m : RuleMatches(r)) {
     const std::string pre = m.empty() ? "" : m + " ";
     if (extra_log) out.push_back(pre + LogStatement(*r.log_prefix));
-    out.push_back(pre + verdict);
+    out.push_back(pre + "counter " + verdict + post);
   }
   return out;
 }
@@ -243,16 +253,30 @@ void OverrideDrops(std::vector<std::string>& rules, config::DropActionOverride o
   std::vector<std::string> out;
   out.reserve(rules.size());
   for (std::string& r : rules) {
-    const bool is_drop = r == "drop" || r.ends_with(" drop");
+    // "<match> [counter ]drop[ comment "..."]"
+    std::string_view body = r, comment;
+    if (const size_t c = body.find(" comment \""); c != std::string_view::npos) {
+      comment = body.substr(c);
+      body = body.substr(0, c);
+    }
+    const bool is_drop = body == "drop" || body.ends_with(" drop");
     if (!is_drop) {
       out.push_back(std::move(r));
       continue;
     }
-    const std::string match = r.substr(0, r.size() - 4);  // "" or "<match> "
-    const std::string log_rule = match + LogStatement("calico-drop");
+    const std::string_view match = body.substr(0, body.size() - 4);  // "" or "<match> "
+    std::string_view log_match = match;
+    if (log_match == "counter " || log_match.ends_with(" counter ")) {
+      log_match.remove_suffix(8);
+    }
+    const std::string log_rule = std::string(log_match) + LogStatement("calico-drop");
     // Already overridden (a chain flushed again): the log rule is there.
     if (log && (out.empty() || out.back() != log_rule)) out.push_back(log_rule);
-    out.push_back(accept ? match + "accept" : std::move(r));
+    if (accept) {
+      out.push_back(std::string(match) + "accept" + std::string(comment));
+    } else {
+      out.push_back(std::move(r));
+    }
   }
   rules = std::move(out);
 }

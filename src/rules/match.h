@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "calc/messages.h"
@@ -31,15 +32,23 @@ std::string LogStatement(const std::string& prefix);
 // otherwise once without a family.
 std::vector<std::string> RuleMatches(const calc::Rule& r);
 
+// `comment "<text>"`, the text cut to 200 bytes and every character nft
+// could not take unquoted in a comment (quotes, backslashes, control
+// bytes, non-ASCII) replaced by '_'.
+std::string CommentStatement(std::string_view text);
+
 // The nft rules of one rule in a policy (in_profile false) or profile chain:
-// optional log rule, then the action. A `log` rule without its own prefix
-// logs with `log_prefix` (LogPrefix).
+// optional log rule, then the action with a counter and, when `comment` is
+// not empty, that comment. A `log` rule without its own prefix logs with
+// `log_prefix` (LogPrefix).
 std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile,
-                                    const std::string& log_prefix = "calico-packet");
+                                    const std::string& log_prefix = "calico-packet",
+                                    const std::string& comment = "");
 
 // DropActionOverride applied to a chain: every rule whose verdict is `drop`
-// becomes `accept` (ACCEPT), is preceded by the same match logging with
-// prefix "calico-drop" (LOG-and-DROP), or both (LOG-and-ACCEPT). Idempotent.
+// (before any comment) becomes `accept` (ACCEPT), is preceded by the same
+// match, without its counter, logging with prefix "calico-drop"
+// (LOG-and-DROP), or both (LOG-and-ACCEPT). Idempotent.
 void OverrideDrops(std::vector<std::string>& rules, config::DropActionOverride o);
 
 }  // namespace felix::rules

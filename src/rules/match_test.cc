@@ -23,23 +23,23 @@ struct Case {
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.desc; }
 
-const char kAllow[] = "meta mark set meta mark | 0x01000000 return";
+const char kAllow[] = "counter meta mark set meta mark | 0x01000000 return";
 
 const Case kCases[] = {
     {"empty rule allows everything", [] { return Allow(); }, false, {kAllow}},
-    {"deny", [] { return WithAction(Allow(), Action::kDeny); }, false, {"drop"}},
+    {"deny", [] { return WithAction(Allow(), Action::kDeny); }, false, {"counter drop"}},
     {"next-tier in a policy sets the pass bit",
      [] { return WithAction(Allow(), Action::kNextTier); },
      false,
-     {"meta mark set meta mark | 0x02000000 return"}},
+     {"counter meta mark set meta mark | 0x02000000 return"}},
     {"next-tier in a profile returns",
      [] { return WithAction(Allow(), Action::kNextTier); },
      true,
-     {"return"}},
+     {"counter return"}},
     {"log without prefix",
      [] { return WithAction(Allow(), Action::kLog); },
      false,
-     {"limit rate 10/second log prefix \"calico-packet: \" level notice"}},
+     {"counter limit rate 10/second log prefix \"calico-packet: \" level notice"}},
     {"log with prefix",
      [] {
        auto r = WithAction(Proto("tcp"), Action::kLog);
@@ -47,7 +47,7 @@ const Case kCases[] = {
        return r;
      },
      false,
-     {"meta l4proto tcp limit rate 10/second log prefix \"my-pfx: \" level notice"}},
+     {"meta l4proto tcp counter limit rate 10/second log prefix \"my-pfx: \" level notice"}},
     {"deny with log_prefix logs first",
      [] {
        auto r = WithAction(Allow(), Action::kDeny);
@@ -55,7 +55,7 @@ const Case kCases[] = {
        return r;
      },
      false,
-     {"limit rate 10/second log prefix \"d: \" level notice", "drop"}},
+     {"limit rate 10/second log prefix \"d: \" level notice", "counter drop"}},
     {"protocol name",
      [] { return Proto("udp"); },
      false,
@@ -217,8 +217,8 @@ const Case kCases[] = {
        return r;
      },
      false,
-     {"meta l4proto icmp icmp type != 3 drop",
-      "meta l4proto icmp icmp type 3 icmp code != 1 drop"}},
+     {"meta l4proto icmp icmp type != 3 counter drop",
+      "meta l4proto icmp icmp type 3 icmp code != 1 counter drop"}},
     {"icmp type without protocol matches the ICMP of each family",
      [] {
        calc::Rule r;
@@ -227,7 +227,7 @@ const Case kCases[] = {
        return r;
      },
      false,
-     {"meta l4proto icmp icmp type 8 drop", "meta l4proto ipv6-icmp icmpv6 type 8 drop"}},
+     {"meta l4proto icmp icmp type 8 counter drop", "meta l4proto ipv6-icmp icmpv6 type 8 counter drop"}},
     {"negated icmp type without protocol also matches what is not ICMP",
      [] {
        calc::Rule r;
@@ -263,7 +263,7 @@ const Case kCases[] = {
        return r;
      },
      false,
-     {"meta l4proto 58 icmpv6 type 128 drop"}},
+     {"meta l4proto 58 icmpv6 type 128 counter drop"}},
     {"icmp protocol with a v6 net never matches",
      [] {
        auto r = Proto("icmp");
@@ -295,6 +295,43 @@ class RuleTest : public ::testing::TestWithParam<Case> {};
 TEST_P(RuleTest, RendersExactText) {
   const Case& c = GetParam();
   EXPECT_EQ(RenderRule(c.rule(), c.in_profile), c.want) << c.desc;
+}
+
+TEST(RuleCommentTest, TheCommentFollowsTheVerdictOfEveryAlternative) {
+  calc::Rule r = Proto("tcp");
+  r.match.src_nets = std::vector{C("10.0.0.0/8"), C("fd00::/8")};
+  EXPECT_EQ(RenderRule(r, false, "calico-packet", "policy default/web inbound rule 2"),
+            (std::vector<std::string>{
+                std::string("meta nfproto ipv4 meta l4proto tcp ip saddr 10.0.0.0/8 ") + kAllow +
+                    " comment \"policy default/web inbound rule 2\"",
+                std::string("meta nfproto ipv6 meta l4proto tcp ip6 saddr fd00::/8 ") + kAllow +
+                    " comment \"policy default/web inbound rule 2\""}));
+}
+
+TEST(RuleCommentTest, UnsafeCharactersAreReplacedAndLongTextsCut) {
+  EXPECT_EQ(CommentStatement("policy t/a\"b\\c\n\xc3\xa9 x"),
+            "comment \"policy t/a_b_c___ x\"");
+  EXPECT_EQ(CommentStatement(std::string(300, 'a')), "comment \"" + std::string(200, 'a') + "\"");
+}
+
+TEST(OverrideDropsTest, CountersAndCommentsSurviveAndTheLogRuleHasNoCounter) {
+  std::vector<std::string> rules = {"meta mark & 0x02000000 == 0 counter drop comment \"end of tier t\"",
+                                    "counter drop comment \"no policy or profile allowed\"",
+                                    "ct state invalid drop", "counter accept"};
+  OverrideDrops(rules, config::DropActionOverride::kLogAndAccept);
+  const std::string log = "limit rate 10/second log prefix \"calico-drop: \" level notice";
+  EXPECT_EQ(rules, (std::vector<std::string>{
+                       "meta mark & 0x02000000 == 0 " + log,
+                       "meta mark & 0x02000000 == 0 counter accept comment \"end of tier t\"",
+                       log,
+                       "counter accept comment \"no policy or profile allowed\"",
+                       "ct state invalid " + log,
+                       "ct state invalid accept",
+                       "counter accept",
+                   }));
+  std::vector<std::string> again = rules;
+  OverrideDrops(again, config::DropActionOverride::kLogAndAccept);
+  EXPECT_EQ(again, rules);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fields, RuleTest, ::testing::ValuesIn(kCases));

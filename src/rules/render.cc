@@ -206,13 +206,33 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   t.chains["cali-failsafe-out-raw"] = Chain{std::nullopt, FailsafeRules(c, false, true)};
 }
 
+namespace {
+
 Chain RuleListChain(const std::vector<calc::Rule>& rules, bool in_profile,
-                    const std::string& log_prefix) {
+                    const std::string& log_prefix, const std::string& label) {
   Chain c;
-  for (const auto& r : rules) {
-    for (auto& text : RenderRule(r, in_profile, log_prefix)) c.rules.push_back(std::move(text));
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const std::string comment = fmt::format("{} rule {}", label, i + 1);
+    for (auto& text : RenderRule(rules[i], in_profile, log_prefix, comment)) {
+      c.rules.push_back(std::move(text));
+    }
   }
   return c;
+}
+
+}  // namespace
+
+Chain PolicyChain(const calc::PolicyId& id, const std::vector<calc::Rule>& rules, bool inbound,
+                  const std::string& log_prefix) {
+  return RuleListChain(
+      rules, false, log_prefix,
+      fmt::format("policy {}/{} {}", id.tier, id.name, inbound ? "inbound" : "outbound"));
+}
+
+Chain ProfileChain(const std::string& id, const std::vector<calc::Rule>& rules, bool inbound,
+                   const std::string& log_prefix) {
+  return RuleListChain(rules, true, log_prefix,
+                       fmt::format("profile {} {}", id, inbound ? "inbound" : "outbound"));
 }
 
 // One family's nft set for an IP set. When every member is a single address
@@ -309,12 +329,13 @@ Table RenderTable(const DesiredState& s, const InterfaceResolution& r, PolicyLis
     }
   }
   for (const auto& [id, p] : s.policies) {
-    t.chains[PolicyChainName(id, true)] = RuleListChain(p.inbound, false, s.config.log_prefix);
-    t.chains[PolicyChainName(id, false)] = RuleListChain(p.outbound, false, s.config.log_prefix);
+    t.chains[PolicyChainName(id, true)] = PolicyChain(id, p.inbound, true, s.config.log_prefix);
+    t.chains[PolicyChainName(id, false)] = PolicyChain(id, p.outbound, false, s.config.log_prefix);
   }
   for (const auto& [id, p] : s.profiles) {
-    t.chains[ProfileChainName(id, true)] = RuleListChain(p.inbound, true, s.config.log_prefix);
-    t.chains[ProfileChainName(id, false)] = RuleListChain(p.outbound, true, s.config.log_prefix);
+    t.chains[ProfileChainName(id, true)] = ProfileChain(id, p.inbound, true, s.config.log_prefix);
+    t.chains[ProfileChainName(id, false)] =
+        ProfileChain(id, p.outbound, false, s.config.log_prefix);
   }
   // Workload endpoints, by interface (the smallest id wins a shared name).
   std::set<std::string> wl_ifaces;

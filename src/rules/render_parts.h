@@ -39,9 +39,13 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c);
 Set IpSetFor(const std::set<model::Cidr>& members, int family);
 
 // A policy's or profile's chain for one direction's rules (`log_prefix`:
-// LogPrefix, for log rules without their own).
-Chain RuleListChain(const std::vector<calc::Rule>& rules, bool in_profile,
-                    const std::string& log_prefix);
+// LogPrefix, for log rules without their own); each rule counted, with the
+// comment "policy TIER/NAME inbound rule N" / "profile ID outbound rule N"
+// (N from 1, as `felixctl trace` numbers them).
+Chain PolicyChain(const calc::PolicyId& id, const std::vector<calc::Rule>& rules, bool inbound,
+                  const std::string& log_prefix);
+Chain ProfileChain(const std::string& id, const std::vector<calc::Rule>& rules, bool inbound,
+                   const std::string& log_prefix);
 
 // The fw/tw chains of workload endpoint `ep` (the one owning its interface),
 // the policy lists they use (`lists`) and its entries in cali-fw-map /

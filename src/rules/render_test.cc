@@ -20,7 +20,11 @@ const char kNdp[] = "icmpv6 type 133-136 accept";
 const char kClear[] = "meta mark set meta mark & 0xfcffffff";
 const char kAllowed[] =
     "meta mark & 0x01000000 == 0x01000000 meta mark set meta mark & 0xfcffffff return";
-const char kTierDrop[] = "meta mark & 0x02000000 == 0 drop";
+const char kFinal[] = "counter drop comment \"no policy or profile allowed\"";
+
+std::string TierDrop(const std::string& tier) {
+  return "meta mark & 0x02000000 == 0 counter drop comment \"end of tier " + tier + "\"";
+}
 
 calc::HostEndpointUpdate NamedHost(const char* id, const char* iface, calc::EndpointPolicy p = {}) {
   calc::HostEndpointUpdate h;
@@ -36,12 +40,12 @@ Rules ChainRules(const Table& t, const std::string& name) {
   return it->second.rules;
 }
 
-// An endpoint chain's effective rules: its own, with the final `goto` of its
-// shared policy list replaced by the list's rules.
+// An endpoint chain's effective rules: its own, with the final (counted)
+// `goto` of its shared policy list replaced by the list's rules.
 Rules Effective(const Table& t, const std::string& name) {
   Rules own = ChainRules(t, name);
-  if (own.empty() || !own.back().starts_with("goto cali-pl-")) return own;
-  const std::string list = own.back().substr(5);
+  if (own.empty() || !own.back().starts_with("counter goto cali-pl-")) return own;
+  const std::string list = own.back().substr(13);
   own.pop_back();
   Rules tail = ChainRules(t, list);
   own.insert(own.end(), tail.begin(), tail.end());
@@ -125,16 +129,21 @@ TEST(RenderTest, FailsafeChains) {
   s.config.failsafe_outbound = {{config::Protocol::kUdp, "", 53},
                                 {config::Protocol::kTcp, "fd00::/8", 2379}};
   Table t = Render(s, {});
+  // Each entry counted, with the entry in the comment.
+  const std::string t22 = "counter accept comment \"failsafe tcp:22\"";
+  const std::string t2222 = "counter accept comment \"failsafe tcp:10.0.0.0/8:2222\"";
+  const std::string u53 = "counter accept comment \"failsafe udp:53\"";
+  const std::string t2379 = "counter accept comment \"failsafe tcp:[fd00::/8]:2379\"";
   EXPECT_EQ(ChainRules(t, "cali-failsafe-in"),
-            (Rules{"tcp dport 22 accept", "ip saddr 10.0.0.0/8 tcp dport 2222 accept"}));
+            (Rules{"tcp dport 22 " + t22, "ip saddr 10.0.0.0/8 tcp dport 2222 " + t2222}));
   EXPECT_EQ(ChainRules(t, "cali-failsafe-out"),
-            (Rules{"udp dport 53 accept", "ip6 daddr fd00::/8 tcp dport 2379 accept"}));
+            (Rules{"udp dport 53 " + u53, "ip6 daddr fd00::/8 tcp dport 2379 " + t2379}));
   EXPECT_EQ(ChainRules(t, "cali-failsafe-in-raw"),
-            (Rules{"tcp dport 22 accept", "ip saddr 10.0.0.0/8 tcp dport 2222 accept",
-                   "udp sport 53 accept", "ip6 saddr fd00::/8 tcp sport 2379 accept"}));
+            (Rules{"tcp dport 22 " + t22, "ip saddr 10.0.0.0/8 tcp dport 2222 " + t2222,
+                   "udp sport 53 " + u53, "ip6 saddr fd00::/8 tcp sport 2379 " + t2379}));
   EXPECT_EQ(ChainRules(t, "cali-failsafe-out-raw"),
-            (Rules{"udp dport 53 accept", "ip6 daddr fd00::/8 tcp dport 2379 accept",
-                   "tcp sport 22 accept", "ip daddr 10.0.0.0/8 tcp sport 2222 accept"}));
+            (Rules{"udp dport 53 " + u53, "ip6 daddr fd00::/8 tcp dport 2379 " + t2379,
+                   "tcp sport 22 " + t22, "ip daddr 10.0.0.0/8 tcp sport 2222 " + t2222}));
 }
 
 TEST(RenderTest, HostEndpointNoPolicyIsFailsafeThenDrop) {
@@ -142,9 +151,9 @@ TEST(RenderTest, HostEndpointNoPolicyIsFailsafeThenDrop) {
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0");
   Table t = Render(s, {});
   EXPECT_EQ(Effective(t, "cali-fh-ep"),
-            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "drop"}));
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, kFinal}));
   EXPECT_EQ(Effective(t, "cali-th-ep"),
-            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, "drop"}));
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, kFinal}));
   EXPECT_EQ(t.sets.at("cali-fh-map").elements,
             (std::map<std::string, std::string>{{"\"eth0\"", "goto cali-fh-ep"}}));
   EXPECT_EQ(t.sets.at("cali-th-map").elements,
@@ -158,18 +167,19 @@ TEST(RenderTest, HostEndpointNoPolicyIsFailsafeThenDrop) {
 TEST(RenderTest, DropActionOverride) {
   using O = config::DropActionOverride;
   const std::string log = "limit rate 10/second log prefix \"calico-drop: \" level notice";
+  const std::string final_accept = "counter accept comment \"no policy or profile allowed\"";
   struct Row {
     O o;
     Rules want;
   } rows[] = {
-      {O::kDrop, {kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "drop"}},
+      {O::kDrop, {kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, kFinal}},
       {O::kAccept,
-       {kCt1, "ct state invalid accept", kNdp, "jump cali-failsafe-in", kClear, "accept"}},
+       {kCt1, "ct state invalid accept", kNdp, "jump cali-failsafe-in", kClear, final_accept}},
       {O::kLogAndDrop,
-       {kCt1, "ct state invalid " + log, kCt2, kNdp, "jump cali-failsafe-in", kClear, log, "drop"}},
+       {kCt1, "ct state invalid " + log, kCt2, kNdp, "jump cali-failsafe-in", kClear, log, kFinal}},
       {O::kLogAndAccept,
        {kCt1, "ct state invalid " + log, "ct state invalid accept", kNdp, "jump cali-failsafe-in",
-        kClear, log, "accept"}},
+        kClear, log, final_accept}},
   };
   for (const auto& r : rows) {
     DesiredState s;
@@ -186,7 +196,8 @@ TEST(RenderTest, DropActionOverride) {
     for (const auto& [name, chain] : t.chains) {
       for (const auto& rule : chain.rules) {
         if (r.o == O::kAccept || r.o == O::kLogAndAccept) {
-          EXPECT_FALSE(rule == "drop" || rule.ends_with(" drop")) << name << ": " << rule;
+          EXPECT_TRUE(rule.find(" drop") == std::string::npos && !rule.starts_with("drop"))
+              << name << ": " << rule;
         }
       }
     }
@@ -224,14 +235,20 @@ TEST(RenderTest, TiersNextTierAndProfiles) {
             (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear,
                    // tier t1
                    "jump cali-pi-t1/a", kAllowed, "meta mark & 0x02000000 == 0 jump cali-pi-t1/b",
-                   kAllowed, kTierDrop,
+                   kAllowed, TierDrop("t1"),
                    // tier t2
-                   "meta mark set meta mark & 0xfdffffff", "jump cali-pi-t2/c", kAllowed, kTierDrop,
+                   "meta mark set meta mark & 0xfdffffff", "jump cali-pi-t2/c", kAllowed,
+                   TierDrop("t2"),
                    // profiles: prof, then the missing one drops
-                   "jump cali-pri-prof", kAllowed, "drop"}));
-  EXPECT_EQ(ChainRules(t, "cali-pi-t1/a"), (Rules{"meta mark set meta mark | 0x01000000 return"}));
+                   "jump cali-pri-prof", kAllowed,
+                   "counter drop comment \"missing profile missing\""}));
+  EXPECT_EQ(ChainRules(t, "cali-pi-t1/a"),
+            (Rules{"counter meta mark set meta mark | 0x01000000 return comment \"policy t1/a "
+                   "inbound rule 1\""}));
   EXPECT_EQ(ChainRules(t, "cali-po-t1/a"), Rules{});
-  EXPECT_EQ(ChainRules(t, "cali-pri-prof"), (Rules{"meta mark set meta mark | 0x01000000 return"}));
+  EXPECT_EQ(ChainRules(t, "cali-pri-prof"),
+            (Rules{"counter meta mark set meta mark | 0x01000000 return comment \"profile prof "
+                   "inbound rule 1\""}));
   EXPECT_EQ(ChainRules(t, "cali-pro-prof"), Rules{});
 }
 
@@ -279,7 +296,7 @@ TEST(RenderTest, InactivePolicySkippedInTier) {
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
   EXPECT_EQ(Effective(Render(s, {}), "cali-th-ep"),
             (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, "jump cali-po-t1/b",
-                   kAllowed, kTierDrop, "drop"}));
+                   kAllowed, TierDrop("t1"), kFinal}));
 }
 
 TEST(RenderTest, WorkloadEndpoints) {
@@ -299,9 +316,9 @@ TEST(RenderTest, WorkloadEndpoints) {
   Table t = Render(s, {});
   EXPECT_EQ(Effective(t, "cali-fw-cali123"),
             (Rules{kCt1, kCt2, "ether saddr != aa:bb:cc:dd:ee:ff drop", kClear,
-                   "jump cali-pro-prof", kAllowed, "drop"}));
+                   "jump cali-pro-prof", kAllowed, kFinal}));
   EXPECT_EQ(Effective(t, "cali-tw-cali123"),
-            (Rules{kCt1, kCt2, kClear, "jump cali-pri-prof", kAllowed, "drop"}));
+            (Rules{kCt1, kCt2, kClear, "jump cali-pri-prof", kAllowed, kFinal}));
   EXPECT_EQ(ChainRules(t, "cali-fw-cali456"), Rules{"drop"});
   EXPECT_EQ(ChainRules(t, "cali-tw-cali456"), Rules{"drop"});
   EXPECT_EQ(t.sets.at("cali-fw-map").elements,
@@ -326,7 +343,7 @@ TEST(RenderTest, UntrackedPolicy) {
   EXPECT_EQ(t.sets.at("cali-thr-map").elements.at("\"eth0\""), "goto cali-thr-ep");
   // The tracked chain has no tiers: failsafe then drop.
   EXPECT_EQ(Effective(t, "cali-fh-ep"),
-            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "drop"}));
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, kFinal}));
 }
 
 TEST(RenderTest, HostEndpointResolution) {

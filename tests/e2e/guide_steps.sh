@@ -159,6 +159,19 @@ watch_stop() {
   echo "$(grep -c '^allowed' "$SB_DIR/watch.$1") $(grep -c '^denied' "$SB_DIR/watch.$1")"
 }
 
+# counted RULE [IFACE]: felixctl counters in the host shows more than zero
+# packets for RULE (its comment), among the rules IFACE's packets reach.
+counted() {
+  local n
+  n=$(sb_in host "$SB_FELIXCTL" counters --iface "${2:-eth0}" |
+    awk -v r="$1" 'index($0, "  " r " (") { s += $1 } END { print s + 0 }')
+  if [[ $REPORT == table ]]; then
+    echo "\$ felixctl counters --iface ${2:-eth0}"
+    sb_in host "$SB_FELIXCTL" counters --iface "${2:-eth0}" | sed 's/^/  /'
+  fi
+  ((n > 0))
+}
+
 no_errors_logged() { ! grep -qE '\[(ERROR|CRITICAL)\]' "$SB_FELIX_LOG"; }
 table_exists() { sb_in host nft list table inet calico >/dev/null 2>&1; }
 no_table() { ! table_exists; }
@@ -255,6 +268,10 @@ run_guide() {
   probe allowed tcp peer0 $H0 22
   probe allowed tcp host $P0 8080
   verify
+  if [[ -n ${SB_FELIXCTL:-} ]]; then
+    assert "counters: the webserver rule counted tcp 80" counted "policy default/webserver inbound rule 1"
+    assert "counters: the end of tier default counted tcp 8080" counted "end of tier default"
+  fi
 
   step "Relabelling the endpoint (role=db): the webserver policy no longer applies"
   guide_cmd set "$EP/data-1" "$(endpoint_with_role db)"
