@@ -128,4 +128,11 @@ void Logger::Log(Severity s, int line, std::string_view message) const {
   router.Dispatch(r);
 }
 
+namespace {
+std::atomic<uint64_t> log_write_errors{0};
+}  // namespace
+
+uint64_t LogWriteErrors() { return log_write_errors.load(std::memory_order_relaxed); }
+void CountLogWriteError() { log_write_errors.fetch_add(1, std::memory_order_relaxed); }
+
 }  // namespace felix

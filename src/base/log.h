@@ -55,6 +55,11 @@ class LogSink {
   virtual void Reopen() {}
 };
 
+// Lines a sink failed to write (a full disk, an unopenable file), since the
+// start: felix_log_errors. Sinks call CountLogWriteError.
+uint64_t LogWriteErrors();
+void CountLogWriteError();
+
 // Appends to a file, creating its directory if missing; reopens the file when
 // it was rotated away (inode changed or path gone), like Python's
 // WatchedFileHandler.

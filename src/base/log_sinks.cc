@@ -42,11 +42,14 @@ class WatchedFileSink : public LogSink {
     struct stat st {};
     if (file_ == nullptr || ::stat(path_.c_str(), &st) != 0 || st.st_dev != dev_ ||
         st.st_ino != ino_) {
-      if (!Open().ok()) return;
+      if (!Open().ok()) {
+        CountLogWriteError();
+        return;
+      }
     }
-    std::fwrite(line.data(), 1, line.size(), file_);
-    std::fputc('\n', file_);
-    std::fflush(file_);
+    const bool ok = std::fwrite(line.data(), 1, line.size(), file_) == line.size() &&
+                    std::fputc('\n', file_) != EOF && std::fflush(file_) == 0;
+    if (!ok) CountLogWriteError();
   }
 
   void Reopen() override { (void)Open(); }
@@ -65,8 +68,10 @@ class WatchedFileSink : public LogSink {
 class ScreenSink : public LogSink {
  public:
   void Write(const LogRecord&, std::string_view line) override {
-    std::fwrite(line.data(), 1, line.size(), stderr);
-    std::fputc('\n', stderr);
+    if (std::fwrite(line.data(), 1, line.size(), stderr) != line.size() ||
+        std::fputc('\n', stderr) == EOF) {
+      CountLogWriteError();
+    }
   }
 };
 

@@ -10,6 +10,7 @@
 // No I/O, no locks, no clocks; not thread-safe (one loop thread owns it).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,14 @@ class MessageSink {
  public:
   virtual ~MessageSink() = default;
   virtual void OnMessage(const Message& m) = 0;
+};
+
+// What the graph holds, for metrics: every host's valid endpoints and the
+// policies, profiles (with rules) and tiers (with metadata) of the datastore.
+struct CalcStats {
+  size_t hosts = 0;  // hosts with at least one endpoint
+  size_t host_endpoints = 0, workload_endpoints = 0;
+  size_t policies = 0, profiles = 0, tiers = 0;
 };
 
 class CalcGraph {
@@ -44,6 +53,7 @@ class CalcGraph {
   void OnInSync();
   // Emits everything pending since the last flush, coalesced and ordered.
   void Flush(MessageSink& sink);
+  CalcStats Stats() const;
 
  private:
   struct Impl;

@@ -23,6 +23,7 @@
 //     (policy resolver) ──▶ MessageSink in the order of messages.h.
 #include <initializer_list>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -118,7 +119,17 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
     sequencer.MarkWorkloadEndpoint(id);
   }
 
+  template <typename Id>
+  static void Count(std::set<Id>& ids, const Id& id, bool present) {
+    if (present) {
+      ids.insert(id);
+    } else {
+      ids.erase(id);
+    }
+  }
+
   void Handle(const model::ProfileRulesKey& k, const std::optional<model::Value>& v) {
+    Count(profile_ids, k.profile, As<model::ProfileRules>(v) != nullptr);
     active.UpdateProfileRules(k.profile, As<model::ProfileRules>(v));
   }
   void Handle(const model::ProfileTagsKey& k, const std::optional<model::Value>& v) {
@@ -131,9 +142,11 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
     active.UpdateProfileLabels(k.profile, labels ? &labels->labels : nullptr);
   }
   void Handle(const model::TierMetadataKey& k, const std::optional<model::Value>& v) {
+    Count(tier_ids, k.tier, As<model::TierMetadata>(v) != nullptr);
     active.UpdateTier(k.tier, As<model::TierMetadata>(v));
   }
   void Handle(const model::PolicyKey& k, const std::optional<model::Value>& v) {
+    Count(policy_ids, PolicyId{k.tier, k.policy}, As<model::Policy>(v) != nullptr);
     active.UpdatePolicy(PolicyId{k.tier, k.policy}, As<model::Policy>(v));
   }
   template <typename K>
@@ -141,9 +154,22 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
 
   // --- Endpoint bookkeeping -------------------------------------------------
 
+  // The host part of an endpoint key text ("h\nHOST\n..." / "w\nHOST\n...").
+  static std::string_view KeyHost(std::string_view key) {
+    const size_t a = key.find('\n') + 1, b = key.find('\n', a);
+    return key.substr(a, b - a);
+  }
+  void CountEndpoint(const std::string& key, int delta) {
+    (key[0] == 'h' ? host_endpoint_count : workload_endpoint_count) += delta;
+    auto [it, added] = endpoints_per_host.try_emplace(std::string(KeyHost(key)), 0);
+    it->second += delta;
+    if (it->second == 0) endpoints_per_host.erase(it);
+  }
+
   uint32_t EndpointHandle(const std::string& key) {
     auto [it, added] = endpoint_handles.try_emplace(key, 0);
     if (added) {
+      CountEndpoint(key, 1);
       if (!free_handles.empty()) {
         it->second = free_handles.back();
         free_handles.pop_back();
@@ -176,6 +202,7 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
     auto it = endpoint_handles.find(key);
     if (it == endpoint_handles.end()) return;
     uint32_t h = it->second;
+    CountEndpoint(key, -1);
     endpoint_handles.erase(it);
     free_handles.push_back(h);
     ip_sets.RemoveEndpoint(h);
@@ -293,6 +320,11 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
   std::vector<uint32_t> by_local;
   std::vector<uint32_t> free_locals;
   uint32_t next_local = 0;
+  // For Stats(): counts, and ids of the few objects that are not endpoints.
+  size_t host_endpoint_count = 0, workload_endpoint_count = 0;
+  std::unordered_map<std::string, uint32_t> endpoints_per_host;
+  std::set<PolicyId> policy_ids;
+  std::set<std::string> profile_ids, tier_ids;
 };
 
 CalcGraph::CalcGraph(std::string hostname, const DataplaneConfig& config)
@@ -305,5 +337,11 @@ void CalcGraph::OnUpdate(const model::Key& key, const std::optional<model::Value
 void CalcGraph::OnConfig(const DataplaneConfig& config) { impl_->sequencer.SetConfig(config); }
 void CalcGraph::OnInSync() { impl_->sequencer.SetInSync(); }
 void CalcGraph::Flush(MessageSink& sink) { impl_->sequencer.Flush(*impl_, sink); }
+CalcStats CalcGraph::Stats() const {
+  const Impl& i = *impl_;
+  return CalcStats{i.endpoints_per_host.size(), i.host_endpoint_count,
+                   i.workload_endpoint_count,   i.policy_ids.size(),
+                   i.profile_ids.size(),        i.tier_ids.size()};
+}
 
 }  // namespace felix::calc

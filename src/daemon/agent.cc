@@ -99,7 +99,7 @@ void Agent::Loop() {
     for (Event& e : queue_.PopAll()) {
       std::visit(Overloaded{
                      [&](StatusEvent& s) { core_->OnStatus(s.status); },
-                     [&](UpdatesEvent& u) { core_->OnUpdates(u.updates); },
+                     [&](UpdatesEvent& u) { core_->OnUpdates(u.updates, u.arrived); },
                      [&](InSyncEvent&) { core_->OnInSync(); },
                  },
                  e);

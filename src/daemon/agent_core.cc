@@ -13,15 +13,32 @@ namespace {
 const Logger kLog("calico.felix.felix");
 constexpr std::chrono::milliseconds kLargeTransaction{100};
 
-// Sends calc's messages on to the dataplane driver.
+// Sends calc's messages on to the dataplane driver, counting them.
 class DataplaneSink : public calc::MessageSink {
  public:
-  explicit DataplaneSink(dataplane::Dataplane& d) : d_(d) {}
-  void OnMessage(const calc::Message& m) override { d_.OnUpdate(m); }
+  DataplaneSink(dataplane::Dataplane& d, Metrics& m) : d_(d), m_(m) {}
+  void OnMessage(const calc::Message& m) override {
+    m_.CalcOutput(m.index());
+    d_.OnUpdate(m);
+  }
 
  private:
   dataplane::Dataplane& d_;
+  Metrics& m_;
 };
+
+// Felix's resync_state values.
+int ResyncStateValue(datastore::SyncStatus s) {
+  switch (s) {
+    case datastore::SyncStatus::kWaitForReady:
+      return 1;
+    case datastore::SyncStatus::kResync:
+      return 2;
+    case datastore::SyncStatus::kInSync:
+      return 3;
+  }
+  return 0;
+}
 
 model::ValidationContext ValidationContextOf(const config::Config& c) {
   return model::ValidationContext{c.felix_hostname, c.interface_prefixes};
@@ -59,16 +76,24 @@ void AgentCore::OnStatus(datastore::SyncStatus status) {
   if (status == status_) return;
   status_ = status;
   status_out_.datastore_ready = status != datastore::SyncStatus::kWaitForReady;
+  status_out_.metrics.SyncState(ResyncStateValue(status));
   FLOG_INFO(kLog, "etcd driver status changed to {}", datastore::SyncStatusName(status));
   if (status == datastore::SyncStatus::kWaitForReady && in_sync_) {
     FLOG_WARNING(kLog, "Datastore is not ready; keeping the dataplane as it is until it is");
   }
 }
 
-void AgentCore::OnUpdates(const std::vector<datastore::KeyUpdate>& updates) {
+void AgentCore::OnUpdates(const std::vector<datastore::KeyUpdate>& updates,
+                          std::chrono::steady_clock::time_point arrived) {
   for (const auto& u : updates) {
+    const auto start = std::chrono::steady_clock::now();
     if (router_.OnUpdate(u.key, u.value)) config_dirty_ = true;
+    if (router_.last_key_index() >= 0) {
+      status_out_.metrics.CalcUpdate(static_cast<size_t>(router_.last_key_index()),
+                                     std::chrono::steady_clock::now() - start);
+    }
   }
+  if (in_sync_ && !updates.empty()) pending_arrivals_.push_back(arrived);
   status_out_.datastore_updates += updates.size();
   status_out_.rejected_values = router_.rejected();
   // Before the first in-sync, config is resolved once, with the whole
@@ -133,7 +158,7 @@ void AgentCore::ResolveConfig(bool log_all) {
 }
 
 std::optional<Clock::time_point> AgentCore::Tick() {
-  DataplaneSink sink(dataplane_);
+  DataplaneSink sink(dataplane_, status_out_.metrics);
   graph_.Flush(sink);
   if (trim_before_program_) {
     // The snapshot's copies (reply body, parse, key lists) were freed in the
@@ -142,10 +167,22 @@ std::optional<Clock::time_point> AgentCore::Tick() {
     trim_before_program_ = false;
     malloc_trim(0);
   }
-  if (dataplane_.Dirty()) {
+  if (!dataplane_.Dirty()) {
+    pending_arrivals_.clear();  // those changes needed nothing in the kernel
+  } else {
     const auto start = std::chrono::steady_clock::now();
     Status s = dataplane_.Apply();
-    const auto took = std::chrono::steady_clock::now() - start;
+    const auto end = std::chrono::steady_clock::now();
+    const auto took = end - start;
+    if (in_sync_) {
+      status_out_.metrics.Transaction(took, s.ok(), /*initial=*/!programmed_once_);
+      if (s.ok()) {
+        programmed_once_ = true;
+        for (const auto& t : pending_arrivals_) status_out_.metrics.ChangeToKernel(end - t);
+        pending_arrivals_.clear();
+        PublishGauges();
+      }
+    }
     ++status_out_.dataplane_applies;
     status_out_.apply_micros_total +=
         std::chrono::duration_cast<std::chrono::microseconds>(took).count();
@@ -160,6 +197,26 @@ std::optional<Clock::time_point> AgentCore::Tick() {
   status_out_.dataplane_ok = dataplane_.health().ok;
   status_out_.last_tick_ns = std::chrono::steady_clock::now().time_since_epoch().count();
   return dataplane_.NextDeadline();
+}
+
+void AgentCore::PublishGauges() {
+  const calc::CalcStats c = graph_.Stats();
+  const rules::DesiredState& d = dataplane_.desired();
+  const rules::Table& t = dataplane_.programmed();
+  Metrics::Gauges g;
+  g.active_local_endpoints = static_cast<double>(d.host_endpoints.size() + d.workload_endpoints.size());
+  g.active_local_policies = static_cast<double>(d.policies.size());
+  for (const auto& [id, members] : d.ip_sets) g.active_local_selectors += id.starts_with("s:") ? 1 : 0;
+  g.cluster_hosts = static_cast<double>(c.hosts);
+  g.cluster_host_endpoints = static_cast<double>(c.host_endpoints);
+  g.cluster_workload_endpoints = static_cast<double>(c.workload_endpoints);
+  g.cluster_policies = static_cast<double>(c.policies);
+  g.cluster_profiles = static_cast<double>(c.profiles);
+  g.cluster_tiers = static_cast<double>(c.tiers);
+  g.nft_chains = static_cast<double>(t.chains.size());
+  for (const auto& [name, chain] : t.chains) g.nft_rules += static_cast<double>(chain.rules.size());
+  g.nft_sets = static_cast<double>(t.sets.size());
+  status_out_.metrics.SetGauges(g);
 }
 
 }  // namespace felix::daemon

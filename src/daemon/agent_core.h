@@ -5,6 +5,7 @@
 // blocking here, so tests drive it step by step with fakes.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,7 +33,10 @@ class AgentCore {
             dataplane::NftBackend& backend, Clock& clock, AgentStatus& status);
 
   void OnStatus(datastore::SyncStatus status);
-  void OnUpdates(const std::vector<datastore::KeyUpdate>& updates);
+  // `arrived`: when the syncer received them (the start of the
+  // change-to-kernel latency).
+  void OnUpdates(const std::vector<datastore::KeyUpdate>& updates,
+                 std::chrono::steady_clock::time_point arrived = std::chrono::steady_clock::now());
   void OnInSync();
   void OnInterfaces(const dataplane::InterfaceAddrs& interfaces);
 
@@ -64,6 +68,12 @@ class AgentCore {
   bool in_sync_ = false;
   bool trim_before_program_ = false;  // first in-sync: malloc_trim before the full program
   bool config_dirty_ = false;
+  bool programmed_once_ = false;  // a transaction succeeded since in-sync
+  // Arrival times of the update batches since in-sync that no transaction
+  // has carried yet (observed in felix_datastore_change_to_kernel_seconds).
+  std::vector<std::chrono::steady_clock::time_point> pending_arrivals_;
+  // The gauges of felix_active_* / felix_cluster_* / felix_nft_*.
+  void PublishGauges();
   datastore::SyncStatus status_ = datastore::SyncStatus::kWaitForReady;
   std::function<void(const config::Config&)> on_config_;
 };

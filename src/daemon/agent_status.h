@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "daemon/metrics.h"
+
 namespace felix::daemon {
 
 struct AgentStatus {
@@ -26,6 +28,7 @@ struct AgentStatus {
   // them: HealthEnabled/HealthPort, PrometheusMetricsEnabled/Port, live.
   std::atomic<int> health_port{-1};
   std::atomic<int> metrics_port{-1};
+  Metrics metrics;  // Felix's Prometheus metrics (thread-safe itself)
 };
 
 // Liveness: the loop thread has run within `max_silence` of `now`.
@@ -36,7 +39,8 @@ bool Live(const AgentStatus& s, std::chrono::steady_clock::time_point now,
 bool Ready(const AgentStatus& s, std::chrono::steady_clock::time_point now,
            std::chrono::seconds max_silence);
 
-// The Prometheus text exposition of the counters and gauges.
+// The Prometheus text exposition: Felix's metrics (metrics.h) and
+// felix_datastore_reachable / felix_dataplane_ok, which Felix has not.
 std::string RenderMetrics(const AgentStatus& s);
 
 }  // namespace felix::daemon

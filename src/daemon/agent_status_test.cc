@@ -52,15 +52,17 @@ TEST(AgentStatusTest, LivenessAndReadiness) {
   }
 }
 
-TEST(AgentStatusTest, MetricsText) {
+TEST(AgentStatusTest, MetricsTextHasFelixsMetricsAndOurTwoGauges) {
   AgentStatus s;
-  s.in_sync = true;
-  s.rejected_values = 3;
-  s.apply_micros_total = 1500000;
+  s.datastore_reachable = true;
+  s.metrics.SyncState(3);
   const std::string text = RenderMetrics(s);
-  EXPECT_NE(text.find("# TYPE felix_in_sync gauge\nfelix_in_sync 1\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("\nfelix_rejected_values_total 3\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("\nfelix_dataplane_apply_seconds_total 1.5\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("# TYPE felix_resync_state gauge\nfelix_resync_state 3\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("# TYPE felix_datastore_reachable gauge\nfelix_datastore_reachable 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nfelix_dataplane_ok 1\n"), std::string::npos) << text;
 }
 
 TEST(StatusServerTest, ServesHealthAndMetricsOnLoopback) {
@@ -88,7 +90,7 @@ TEST(StatusServerTest, ServesHealthAndMetricsOnLoopback) {
   res = m.Get("/metrics");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  EXPECT_NE(res->body.find("felix_in_sync 1"), std::string::npos);
+  EXPECT_NE(res->body.find("\nfelix_resync_state "), std::string::npos) << res->body;
 }
 
 int OpenFds() {

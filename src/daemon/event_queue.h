@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -21,6 +22,8 @@ struct StatusEvent {
 };
 struct UpdatesEvent {
   std::vector<datastore::KeyUpdate> updates;
+  // When the syncer handed them over (the change-to-kernel latency's start).
+  std::chrono::steady_clock::time_point arrived = std::chrono::steady_clock::now();
 };
 struct InSyncEvent {};
 using Event = std::variant<StatusEvent, UpdatesEvent, InSyncEvent>;

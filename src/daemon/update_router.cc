@@ -31,6 +31,7 @@ UpdateRouter::UpdateRouter(model::ValidationContext ctx, calc::CalcGraph& graph,
 
 bool UpdateRouter::OnUpdate(std::string_view key_text, const std::optional<std::string>& raw) {
   const std::optional<model::Key> key = model::ParseKey(key_text);
+  last_key_index_ = key ? static_cast<int>(key->index()) : -1;
   if (!key) return false;  // not ours: ignored silently (spec §1)
   return std::visit(
       Overloaded{

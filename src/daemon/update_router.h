@@ -38,6 +38,8 @@ class UpdateRouter {
   const std::map<std::string, std::string>& etcd_host() const { return etcd_host_; }
   // Counts for metrics and tests.
   uint64_t rejected() const { return rejected_; }
+  // The model::Key alternative of the last OnUpdate's key; -1 if not ours.
+  int last_key_index() const { return last_key_index_; }
 
  private:
   void Decode(const model::Key& key, std::string_view raw);
@@ -49,6 +51,7 @@ class UpdateRouter {
   // Raw values of this host's workload endpoints, for re-validation.
   std::map<std::string, std::string> local_workloads_;
   uint64_t rejected_ = 0;
+  int last_key_index_ = -1;
   LogLimiter rejection_log_;
 };
 

@@ -265,6 +265,8 @@ class Dataplane {
 
   Health health() const { return health_; }
   const rules::InterfaceResolution& resolution() const { return renderer_.resolution(); }
+  // The desired state, as the calc messages built it.
+  const rules::DesiredState& desired() const { return renderer_.state(); }
   // What we believe the kernel holds (empty before the first program).
   const rules::Table& programmed() const { return programmed_; }
   // Chains the kernel rejected, programmed as a lone `drop` instead (fail

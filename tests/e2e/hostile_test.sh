@@ -38,6 +38,15 @@ readiness() {
     awk '{print $2}' || echo none
 }
 ready_is() { [[ $(readiness) == "$1" ]]; }
+# metrics_have LINE...: every LINE (a regex) is in the /metrics text on 9091.
+metrics_have() {
+  local text line
+  text=$(sb_in host timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9091 &&
+    printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' 2>/dev/null) || return 1
+  for line in "$@"; do
+    grep -Eq -- "$line" <<<"$text" || { echo "# metrics lack: $line"; return 1; }
+  done
+}
 status_has() { sb_etcdctl get "$1" 2>/dev/null | grep -qF -- "$2"; }
 status_gone() { [[ -z $(sb_etcdctl get "$1" 2>/dev/null) ]]; }
 # stop_time: SIGTERM to exit, in ms.
@@ -74,6 +83,13 @@ run_hostile() {
   assert "metrics on PrometheusMetricsHost only" sb_wait_until 5 listening 9091 127.0.0.1:9091
   assert "health on loopback" sb_wait_until 5 listening 9099 127.0.0.1:9099
   assert "ready" sb_wait_until 10 ready_is 200
+  assert "Felix's metrics with their types" metrics_have '^felix_resync_state 3$' \
+    '^# TYPE felix_int_dataplane_apply_time_seconds summary$' \
+    '^# TYPE felix_calc_graph_updates_processed counter$' \
+    '^felix_calc_graph_updates_processed\{type="HostEndpointKey"\} [1-9]' \
+    '^felix_cluster_num_host_endpoints 1$' '^felix_active_local_endpoints 1$' \
+    '^felix_int_dataplane_initial_resync_time_seconds [0-9]' '^felix_build_info\{' \
+    '^process_resident_memory_bytes [1-9]'
 
   step "etcd names a log file and injects log lines"
   guide_cmd set $CFG/LogFilePath "$SB_DIR/evil/authorized_keys"
@@ -89,6 +105,8 @@ run_hostile() {
   guide_cmd set $POL/web '{"selector": "all()", "order": 10, "inbound_rules": [{"protocol": "tcp", "dst_ports": [80], "action": "allow"}], "outbound_rules": [{"action": "allow"}]}'
   probe allowed tcp peer0 $H0 80
   verify
+  assert "change-to-kernel latency observed" metrics_have \
+    '^felix_datastore_change_to_kernel_seconds_count [1-9]' '^felix_nft_rules [1-9]'
   assert "the prefix is matched exactly" sb_wait_until 10 table_has 'iifname "abcdefghijklmno"'
   assert "no dataplane failure logged" bash -c "! grep -q 'Failed to program' '$SB_FELIX_LOG'"
 
