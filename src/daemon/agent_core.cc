@@ -178,6 +178,7 @@ std::optional<Clock::time_point> AgentCore::Tick() {
       status_out_.metrics.Transaction(took, s.ok(), /*initial=*/!programmed_once_);
       if (s.ok()) {
         programmed_once_ = true;
+        status_out_.programmed = true;
         for (const auto& t : pending_arrivals_) status_out_.metrics.ChangeToKernel(end - t);
         pending_arrivals_.clear();
         PublishGauges();

@@ -17,6 +17,7 @@ struct AgentStatus {
   std::atomic<bool> datastore_ready{false};      // Ready is true (not waiting)
   std::atomic<bool> datastore_reachable{false};  // etcd answered the last request
   std::atomic<bool> dataplane_ok{true};          // the last transaction succeeded
+  std::atomic<bool> programmed{false};           // a transaction succeeded after in-sync
   std::atomic<int64_t> last_tick_ns{0};          // steady clock of the loop's last pass
   std::atomic<uint64_t> datastore_updates{0};
   std::atomic<uint64_t> rejected_values{0};
@@ -34,8 +35,8 @@ struct AgentStatus {
 // Liveness: the loop thread has run within `max_silence` of `now`.
 bool Live(const AgentStatus& s, std::chrono::steady_clock::time_point now,
           std::chrono::seconds max_silence);
-// Readiness: live, in sync with the datastore, etcd answering, and the
-// dataplane programmed.
+// Readiness: live, in sync with the datastore, Ready true, etcd answering,
+// and the last transaction succeeded.
 bool Ready(const AgentStatus& s, std::chrono::steady_clock::time_point now,
            std::chrono::seconds max_silence);
 

@@ -31,6 +31,7 @@ TEST(AgentStatusTest, LivenessAndReadiness) {
     bool in_sync, dataplane_ok;
     bool live, ready;
     bool reachable = true;
+    bool datastore_ready = true;
   };
   const Row rows[] = {
       {"never ticked", false, seconds(0), true, true, false, false},
@@ -39,6 +40,7 @@ TEST(AgentStatusTest, LivenessAndReadiness) {
       {"fresh, dataplane failing", true, seconds(1), true, false, true, false},
       {"loop silent too long", true, seconds(31), true, true, false, false},
       {"etcd not answering", true, seconds(1), true, true, true, false, false},
+      {"Ready false", true, seconds(1), true, true, true, false, true, false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.desc);
@@ -47,6 +49,7 @@ TEST(AgentStatusTest, LivenessAndReadiness) {
     s.in_sync = r.in_sync;
     s.dataplane_ok = r.dataplane_ok;
     s.datastore_reachable = r.reachable;
+    s.datastore_ready = r.datastore_ready;
     EXPECT_EQ(Live(s, now, seconds(30)), r.live);
     EXPECT_EQ(Ready(s, now, seconds(30)), r.ready);
   }
@@ -78,6 +81,7 @@ TEST(StatusServerTest, ServesHealthAndMetricsOnLoopback) {
   EXPECT_EQ(res->status, 503);
   Tick(s, steady_clock::now());
   s.in_sync = true;
+  s.datastore_ready = true;
   s.datastore_reachable = true;
   res = h.Get("/readiness");
   ASSERT_TRUE(res);

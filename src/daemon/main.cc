@@ -15,6 +15,7 @@
 #include "daemon/agent.h"
 #include "daemon/bootstrap.h"
 #include "daemon/status_server.h"
+#include "daemon/systemd_notify.h"
 
 namespace felix::daemon {
 namespace {
@@ -93,10 +94,12 @@ int Main(int argc, char** argv) {
   StatusServerSlot metrics(
       StatusServer::Kind::kMetrics,
       c.prometheus_metrics_host.empty() ? "0.0.0.0" : c.prometheus_metrics_host, agent.status());
+  SystemdNotifier systemd;
   const timespec kReconcileEvery{0, 500'000'000};
   for (;;) {
     health.Want(agent.status().health_port);
     metrics.Want(agent.status().metrics_port);
+    systemd.Poll(agent.status(), std::chrono::steady_clock::now());
     const int sig = sigtimedwait(&signals, nullptr, &kReconcileEvery);
     if (sig < 0) continue;  // timeout (or EINTR): reconcile the servers
     if (sig == SIGHUP) {
@@ -105,6 +108,7 @@ int Main(int argc, char** argv) {
       continue;
     }
     FLOG_INFO(kLog, "Received signal {}; exiting, leaving the dataplane in place", sig);
+    systemd.Stopping();
     if (!StopWithin(
             [&] {
               health.Stop();

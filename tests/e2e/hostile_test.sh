@@ -75,8 +75,14 @@ run_hostile() {
   step "Host endpoint eth0, only failsafe; the agent in sync"
   guide_cmd set /calico/v1/Ready true
   guide_cmd set "$EP/data-1" "$GUIDE_ENDPOINT"
-  start_agent
+  # systemd's side of sd_notify: a datagram socket named by NOTIFY_SOCKET.
+  sb_in host socat -u "UNIX-RECV:$SB_DIR/notify.sock" "OPEN:$SB_DIR/notify.log,creat,append" &
+  disown  # the sandbox's cleanup kills it
+  sb_wait_until 5 test -S "$SB_DIR/notify.sock"
+  start_agent NOTIFY_SOCKET="$SB_DIR/notify.sock" WATCHDOG_USEC=1000000
   assert "table programmed" sb_wait_until 15 table_exists
+  assert "sd_notify READY=1 after the program" sb_wait_until 5 grep -q READY=1 "$SB_DIR/notify.log"
+  assert "watchdog pings" sb_wait_until 5 bash -c "[[ \$(grep -o WATCHDOG=1 '$SB_DIR/notify.log' | wc -l) -ge 2 ]]"
   probe allowed tcp peer0 $H0 22
   probe denied tcp peer0 $H0 80
   verify
