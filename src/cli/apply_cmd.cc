@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/documents.h"
+#include "cli/lockout_guard.h"
 #include "config/config.h"
 #include "datastore/datastore.h"
 #include "model/model.h"
@@ -79,6 +80,12 @@ int Apply(const ApplyOptions& opts, std::istream& in, datastore::EtcdClient& etc
     err << "felixctl: " << invalid << " of " << docs->size()
         << " documents invalid; nothing written\n";
     return kExitInvalid;
+  }
+
+  if (opts.guard.enabled) {
+    std::vector<datastore::KeyUpdate> changes;
+    for (const Document& doc : *docs) changes.push_back({doc.key, doc.value});
+    if (!internal::GuardAllows(opts.guard, changes, etcd, err)) return kExitInvalid;
   }
 
   // One write of everything: an allow never lands without its deny.

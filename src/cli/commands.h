@@ -77,16 +77,32 @@ Result<std::string> FailsafePolicyValue(std::string_view management_cidr,
 int Init(const InitOptions& opts, datastore::EtcdClient& etcd, std::ostream& out,
          std::ostream& err);
 
+// The lockout guard of apply and rm (lockout_guard.h): before writing, the
+// verdicts of the connections an operator cannot afford to lose, before and
+// after the change; a change that cuts one is refused unless `force`.
+struct GuardOptions {
+  bool enabled = false;
+  bool force = false;                // --force
+  std::vector<std::string> protect;  // --protect SRC:PORT (tcp to PORT on policed interfaces)
+  std::string ssh_connection;        // the caller's SSH_CONNECTION
+  std::vector<std::string> etcd_endpoints;  // the agents' etcd URLs
+  std::string local_host;                   // this machine's hostname
+  std::string config_file;                  // the agents' config file, if here
+  bool read_local_interfaces = true;        // this machine's interfaces via netlink
+};
+
 struct ApplyOptions {
   std::string file;                                     // -f: a path or "-" for `in`
   std::vector<std::string> interface_prefixes{"cali"};  // InterfacePrefix for validation
+  GuardOptions guard;
 };
 
 // felixctl apply: parses every document (see documents.h) and validates each
 // as the agent would (every host counts as local). If any is invalid, prints
 // "felixctl: <key>: <issue>" per issue and "felixctl: N of M documents
 // invalid; nothing written" and exits kExitInvalid without writing; otherwise
-// writes them in order, printing "set <key>" for each.
+// writes them in order, printing "set <key>" for each. With the guard on, a
+// change the guard refuses is not written (kExitInvalid).
 int Apply(const ApplyOptions& opts, std::istream& in, datastore::EtcdClient& etcd,
           std::ostream& out, std::ostream& err);
 
@@ -178,7 +194,9 @@ int Counters(const CountersOptions& opts, const std::function<Result<std::string
 // "deleted <key>"; nothing there is "felixctl: <key> not found" (kExitUsage).
 // A recursive delete outside /calico/ (`rm -r /` included) is refused
 // without `force`: etcd may hold other users' data.
+// With `guard` on, the deletion passes the lockout guard first (its force
+// is `force`).
 int Rm(const std::string& key, bool recursive, bool force, datastore::EtcdClient& etcd,
-       std::ostream& out, std::ostream& err);
+       std::ostream& out, std::ostream& err, GuardOptions guard = {});
 
 }  // namespace felix::cli

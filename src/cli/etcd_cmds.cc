@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "cli/lockout_guard.h"
 #include "datastore/datastore.h"
 
 namespace felix::cli {
@@ -41,12 +42,22 @@ int Ls(const LsOptions& opts, datastore::EtcdClient& etcd, std::ostream& out, st
 }
 
 int Rm(const std::string& key, bool recursive, bool force, datastore::EtcdClient& etcd,
-       std::ostream& out, std::ostream& err) {
+       std::ostream& out, std::ostream& err, GuardOptions guard) {
   const bool ours = key == "/calico" || key.starts_with("/calico/");
   if (recursive && !ours && !force) {
     err << "felixctl: refusing to delete everything below " << key
         << ": it is outside /calico/ (use --force if you mean it)\n";
     return kExitUsage;
+  }
+  if (guard.enabled && ours) {
+    std::vector<datastore::KeyUpdate> changes = {{key, std::nullopt}};
+    if (recursive) {
+      if (auto below = etcd.GetPrefix(key); below.ok()) {
+        for (const auto& kv : below->kvs) changes.push_back({kv.key, std::nullopt});
+      }
+    }
+    guard.force = force;
+    if (!internal::GuardAllows(guard, changes, etcd, err)) return kExitInvalid;
   }
   Status s = etcd.Delete(key, recursive);
   if (!s.ok()) {

@@ -21,6 +21,10 @@ Result<CtlSettings> ResolveCtlSettings(const EtcdOptions& opts,
 
   CtlSettings s;
   s.interface_prefixes = c.interface_prefixes;
+  if (const auto* o = resolved->Origin("FelixHostname");
+      o != nullptr && o->source != config::Source::kDefault) {
+    s.felix_hostname = c.felix_hostname;
+  }
   s.etcd = datastore::SettingsFromConfig(*resolved);
   if (!opts.endpoints.empty()) {
     auto eps = datastore::ParseEndpoints(opts.endpoints, "", "");

@@ -25,6 +25,9 @@ struct EtcdOptions {
 struct CtlSettings {
   datastore::EtcdSettings etcd;
   std::vector<std::string> interface_prefixes{"cali"};  // InterfacePrefix, for validation
+  // FelixHostname when the environment or file sets it, else "" (the
+  // lockout guard then takes this machine's hostname).
+  std::string felix_hostname;
 };
 
 // Pure: the settings from the raw sources (`file_text` nullopt = no file).

@@ -1,8 +1,10 @@
 // The etcd half of felixctl's command table: init, apply, get, ls and rm, each
 // with the shared connection flags, wired to the Run functions in commands.h.
+#include <cstdlib>
 #include <istream>
 #include <ostream>
 
+#include "base/system.h"
 #include "cli/felixctl_internal.h"
 #include "datastore/datastore.h"
 
@@ -31,6 +33,22 @@ std::function<int()> WithClient(
     std::unique_ptr<datastore::EtcdClient> client = make_client(settings->etcd);
     return command(*settings, *client);
   };
+}
+
+void AddGuardFlags(CLI::App* cmd, GuardOptions& g) {
+  cmd->add_option("--protect", g.protect,
+                  "Refuse the change if it cuts tcp from SRC to PORT on a policed interface "
+                  "(SRC:PORT; repeatable). SSH_CONNECTION and the agents' etcd are always kept");
+}
+
+// The guard's view of where felixctl runs and what the agents use.
+void FillGuard(GuardOptions& g, const EtcdOptions& e, const CtlSettings& s) {
+  g.enabled = true;
+  const char* ssh = std::getenv("SSH_CONNECTION");
+  g.ssh_connection = ssh ? ssh : "";
+  g.etcd_endpoints = s.etcd.endpoints;
+  g.local_host = s.felix_hostname.empty() ? SystemHostname() : s.felix_hostname;
+  g.config_file = e.config_file;
 }
 
 void AddHostFlags(CLI::App* cmd, HostQuery& q) {
@@ -104,10 +122,13 @@ void AddEtcdCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
   auto* apply = app.add_subcommand("apply", "Validate key/value documents, then write them all");
   apply->add_option("-f,--filename", a.apply.file, "JSON or YAML documents; - for stdin")
       ->required();
+  apply->add_flag("--force", a.apply.guard.force, "Write even if the lockout guard refuses");
+  AddGuardFlags(apply, a.apply.guard);
   AddConnectionFlags(apply, a.etcd);
   apply->callback([&, io] {
     inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings& s, auto& etcd) {
       a.apply.interface_prefixes = s.interface_prefixes;
+      FillGuard(a.apply.guard, a.etcd, s);
       return Apply(a.apply, io.in, etcd, io.out, io.err);
     });
   });
@@ -142,11 +163,13 @@ void AddEtcdCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
   auto* rm = app.add_subcommand("rm", "Delete a key (with -r, everything below it too)");
   rm->add_option("key", a.key, "The etcd key")->required();
   rm->add_flag("-r,--recursive", a.recursive, "Also delete everything below KEY/");
-  rm->add_flag("--force", a.force, "Allow -r outside /calico/");
+  rm->add_flag("--force", a.force, "Allow -r outside /calico/; delete even if the lockout guard refuses");
+  AddGuardFlags(rm, a.rm_guard);
   AddConnectionFlags(rm, a.etcd);
   rm->callback([&, io] {
-    inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings&, auto& etcd) {
-      return Rm(a.key, a.recursive, a.force, etcd, io.out, io.err);
+    inv.run = WithClient(a, io, make_client, [&a, io](const CtlSettings& s, auto& etcd) {
+      FillGuard(a.rm_guard, a.etcd, s);
+      return Rm(a.key, a.recursive, a.force, etcd, io.out, io.err, a.rm_guard);
     });
   });
 

@@ -26,6 +26,7 @@ struct EtcdArgs {
   bool recursive = false;
   bool force = false;  // rm -r outside /calico/
   LsOptions ls;
+  GuardOptions rm_guard;
   TraceOptions trace;
   ExplainOptions explain;
 };
