@@ -190,8 +190,6 @@ constexpr Unsupported kUnsupported[] = {
     {"IpInIpEnabled", "IP-in-IP devices are not managed"},
     {"IpInIpMtu", "IP-in-IP devices are not managed"},
     {"IpInIpTunnelAddr", "IP-in-IP devices are not managed"},
-    {"EndpointReportingEnabled", "endpoint status is not written yet"},
-    {"EndpointReportingDelaySecs", "endpoint status is not written yet"},
     {"MaxIpsetSize", "nft sets have no size limit"},
     {"IptablesMarkMask", "the mark bits are fixed (0x03000000, inside the default mask)"},
     {"EtcdDriverPrometheusMetricsPort", "there is no separate etcd driver process"},

@@ -58,6 +58,10 @@ Agent::Agent(config::ConfigInputs inputs, const config::ResolvedConfig& bootstra
     reporter_ = std::make_unique<StatusReporter>(std::move(deps_.status_etcd),
                                                  bootstrap.config.felix_hostname, status_);
   }
+  if (deps_.endpoint_status_etcd) {
+    endpoint_reporter_ = std::make_unique<EndpointReporter>(std::move(deps_.endpoint_status_etcd),
+                                                            bootstrap.config.felix_hostname);
+  }
   OnConfig(bootstrap.config);
   core_->SetConfigListener([this](const config::Config& c) { OnConfig(c); });
 }
@@ -70,6 +74,20 @@ void Agent::OnConfig(const config::Config& c) {
     reporter_->SetInterval(std::chrono::seconds(c.reporting_interval_secs),
                            std::chrono::seconds(c.reporting_ttl_secs));
   }
+  if (endpoint_reporter_) {
+    endpoint_reporter_->Configure(c.endpoint_reporting_enabled,
+                                  std::chrono::seconds(c.endpoint_reporting_delay_secs));
+  }
+}
+
+void Agent::PublishEndpointStatus() {
+  if (!endpoint_reporter_ || !endpoint_reporter_->enabled() || !core_->in_sync()) return;
+  static const dataplane::InterfaceAddrs kNone;
+  const dataplane::Dataplane& d = core_->dataplane();
+  endpoint_reporter_->Publish(EndpointStatuses(
+      core_->config().config.felix_hostname, d.desired(), d.resolution(),
+      deps_.interfaces ? deps_.interfaces->Interfaces() : kNone,
+      deps_.interfaces ? deps_.interfaces->OperUp() : nullptr, d.health().ok, d.quarantined()));
 }
 
 Agent::~Agent() {
@@ -82,6 +100,7 @@ void Agent::Start() {
   loop_ = std::thread([this] { Loop(); });
   syncer_->Start();
   if (reporter_) reporter_->Start();
+  if (endpoint_reporter_) endpoint_reporter_->Start();
 }
 
 void Agent::Stop() {
@@ -89,6 +108,7 @@ void Agent::Stop() {
   queue_.Close();  // unblocks a syncer waiting on a full queue
   syncer_->Stop();
   if (reporter_) reporter_->Stop();
+  if (endpoint_reporter_) endpoint_reporter_->Stop();
   const uint64_t one = 1;
   (void)!::write(wake_fd_, &one, sizeof one);
   if (loop_.joinable()) loop_.join();
@@ -114,6 +134,7 @@ void Agent::Loop() {
     }
     // The queue is drained: apply now (bursts coalesce into one transaction).
     const auto deadline = core_->Tick();
+    PublishEndpointStatus();
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kIdleWait);
     if (deadline) {
       wait = std::clamp(

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "daemon/agent_core.h"
+#include "daemon/endpoint_reporter.h"
 #include "daemon/event_queue.h"
 #include "daemon/status_reporter.h"
 
@@ -19,6 +20,8 @@ struct AgentDeps {
   std::unique_ptr<dataplane::InterfaceMonitor> interfaces;  // may be null
   // A second client for the status reports (spec §17.3); null = none.
   std::unique_ptr<datastore::EtcdClient> status_etcd;
+  // A third for per-endpoint status (spec §17.4); null = none.
+  std::unique_ptr<datastore::EtcdClient> endpoint_status_etcd;
 };
 
 class Agent {
@@ -47,6 +50,9 @@ class Agent {
   std::unique_ptr<AgentCore> core_;
   std::unique_ptr<datastore::Syncer> syncer_;
   std::unique_ptr<StatusReporter> reporter_;  // null without deps_.status_etcd
+  std::unique_ptr<EndpointReporter> endpoint_reporter_;  // null without its client
+  // Publishes the endpoints' statuses when endpoint reporting is on.
+  void PublishEndpointStatus();
   std::thread loop_;
   std::atomic<bool> stop_{false};
   int wake_fd_ = -1;  // eventfd: wakes the loop on Stop()

@@ -195,6 +195,9 @@ class InterfaceMonitor {
   // Consumes pending events without blocking; true if Interfaces() changed.
   virtual Result<bool> ReadEvents() = 0;
   virtual const InterfaceAddrs& Interfaces() const = 0;
+  // Interfaces whose link is operationally up (IFF_RUNNING), when the
+  // monitor knows (nullptr: it does not; take every interface as up).
+  virtual const std::set<std::string>* OperUp() const { return nullptr; }
 };
 
 // A NETLINK_ROUTE monitor (links, IPv4 and IPv6 addresses) in the caller's

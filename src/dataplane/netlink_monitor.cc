@@ -28,6 +28,7 @@ class NetlinkMonitor : public InterfaceMonitor {
 
   int fd() const override { return fd_; }
   const InterfaceAddrs& Interfaces() const override { return view_; }
+  const std::set<std::string>* OperUp() const override { return &up_view_; }
 
   // Sends a dump request and reads until NLMSG_DONE.
   Status Dump(int type, int family) {
@@ -60,6 +61,7 @@ class NetlinkMonitor : public InterfaceMonitor {
       if (!r.ok() && r.status().IsUnavailable()) {  // events lost: dump again
         names_.clear();
         addrs_.clear();
+        running_.clear();
         Status st = Dump(RTM_GETLINK, AF_UNSPEC);
         if (st.ok()) st = Dump(RTM_GETADDR, AF_UNSPEC);
         if (!st.ok()) return st;
@@ -69,6 +71,8 @@ class NetlinkMonitor : public InterfaceMonitor {
       if (!*r) break;  // nothing more pending
     }
     Rebuild();
+    // True for address changes only: a link going up or down wakes the loop
+    // (the fd) and shows in OperUp(), but changes no dispatch.
     return view_ != before;
   }
 
@@ -106,7 +110,13 @@ class NetlinkMonitor : public InterfaceMonitor {
       if (h->nlmsg_type == RTM_DELLINK) {
         names_.erase(ifi->ifi_index);
         addrs_.erase(ifi->ifi_index);
+        running_.erase(ifi->ifi_index);
         return;
+      }
+      if (ifi->ifi_flags & IFF_RUNNING) {
+        running_.insert(ifi->ifi_index);
+      } else {
+        running_.erase(ifi->ifi_index);
       }
       int len = IFLA_PAYLOAD(h);
       for (rtattr* a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
@@ -141,9 +151,11 @@ class NetlinkMonitor : public InterfaceMonitor {
 
   void Rebuild() {
     view_.clear();
+    up_view_.clear();
     for (const auto& [index, name] : names_) {
       std::string n = name.substr(0, name.find('@'));
       auto it = addrs_.find(index);
+      if (running_.contains(index)) up_view_.insert(n);
       view_[n] = it == addrs_.end() ? std::set<model::IpAddr>{} : it->second;
     }
   }
@@ -152,7 +164,9 @@ class NetlinkMonitor : public InterfaceMonitor {
   uint32_t seq_ = 0;
   std::map<int, std::string> names_;              // ifindex -> name
   std::map<int, std::set<model::IpAddr>> addrs_;  // ifindex -> addresses
+  std::set<int> running_;                         // ifindexes with IFF_RUNNING
   InterfaceAddrs view_;
+  std::set<std::string> up_view_;  // names of the running ones
 };
 
 }  // namespace

@@ -314,6 +314,21 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
   return added;
 }
 
+std::vector<std::string> PolicyChainsOf(const calc::EndpointPolicy& p) {
+  std::vector<std::string> out;
+  for (const auto* tiers : {&p.tiers, &p.untracked_tiers}) {
+    for (const auto& t : *tiers) {
+      for (const auto& name : t.policies) {
+        for (bool in : {true, false}) out.push_back(PolicyChainName({t.name, name}, in));
+      }
+    }
+  }
+  for (const auto& id : p.profile_ids) {
+    for (bool in : {true, false}) out.push_back(ProfileChainName(id, in));
+  }
+  return out;
+}
+
 Table Render(const DesiredState& s, const InterfaceResolution& r) {
   PolicyLists lists;
   return RenderTable(s, r, lists, nullptr);

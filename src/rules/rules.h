@@ -55,6 +55,10 @@ struct InterfaceResolution {
 // header comment for the chain layout.
 Table Render(const DesiredState& s, const InterfaceResolution& r);
 
+// The chains of the policies (tracked and untracked) and profiles `p`
+// names, both directions: where an endpoint's rules from the datastore live.
+std::vector<std::string> PolicyChainsOf(const calc::EndpointPolicy& p);
+
 // --- Naming (stable across restarts; everything in the table is ours). ---
 // Every chain and set name starts with "cali"; long or unsafe ids are hashed
 // (16 hex digits of FNV-1a 64).

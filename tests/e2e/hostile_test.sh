@@ -179,6 +179,26 @@ run_hostile() {
   assert "last_reported_status stays" status_has \
     "/calico/felix/v1/host/$SB_HOSTNAME/last_reported_status" '"time"'
 
+  step "Per-endpoint status (EndpointReportingEnabled, live)"
+  local eps="/calico/felix/v1/host/$SB_HOSTNAME/endpoint/data-1"
+  sb_etcdctl set "/calico/felix/v1/host/$SB_HOSTNAME/endpoint/gone" '{"status": "up"}' >/dev/null
+  start_agent
+  assert "agent in sync" sb_wait_until 15 ready_is 200
+  guide_cmd set $CFG/EndpointReportingEnabled true
+  assert "host endpoint up" sb_wait_until 10 status_has "$eps" '"status": "up"'
+  assert "a previous agent's stale key swept" status_gone "/calico/felix/v1/host/$SB_HOSTNAME/endpoint/gone"
+  sb_in host ip link set eth0 down
+  assert "down while its link is down" sb_wait_until 10 status_has "$eps" '"status": "down"'
+  sb_in host ip link set eth0 up
+  assert "up again" sb_wait_until 10 status_has "$eps" '"status": "up"'
+  guide_cmd rm "$EP/data-1"
+  assert "deleted with its endpoint" sb_wait_until 10 status_gone "$eps"
+  guide_cmd set "$EP/data-1" "$GUIDE_ENDPOINT"
+  assert "written again" sb_wait_until 10 status_has "$eps" '"status": "up"'
+  guide_cmd rm $CFG/EndpointReportingEnabled
+  assert "turned off: removed" sb_wait_until 10 status_gone "$eps"
+  assert "stopped" within_1s
+
   step "A bad value does not drop the rest of the etcd config"
   guide_cmd set $CFG/InterfacePrefix tap
   guide_cmd set $CFG/ReportingIntervalSecs thirty
