@@ -422,7 +422,11 @@ void BM_CounterCostUntracked(benchmark::State& state) {
   for (double g : with) label += fmt::format(" {:.1f}", g);
   state.SetLabel(label);
 }
-BENCHMARK(BM_CounterCostUntracked)->Arg(10)->Arg(100)->Unit(benchmark::kSecond)->UseRealTime()
+BENCHMARK(BM_CounterCostUntracked)
+    ->Arg(10)
+    ->Arg(100)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
     ->Iterations(1);
 
 }  // namespace

@@ -339,9 +339,8 @@ void CalcGraph::OnInSync() { impl_->sequencer.SetInSync(); }
 void CalcGraph::Flush(MessageSink& sink) { impl_->sequencer.Flush(*impl_, sink); }
 CalcStats CalcGraph::Stats() const {
   const Impl& i = *impl_;
-  return CalcStats{i.endpoints_per_host.size(), i.host_endpoint_count,
-                   i.workload_endpoint_count,   i.policy_ids.size(),
-                   i.profile_ids.size(),        i.tier_ids.size()};
+  return CalcStats{i.endpoints_per_host.size(), i.host_endpoint_count, i.workload_endpoint_count,
+                   i.policy_ids.size(),         i.profile_ids.size(),  i.tier_ids.size()};
 }
 
 }  // namespace felix::calc

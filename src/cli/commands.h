@@ -129,7 +129,7 @@ int HostsStatus(datastore::EtcdClient& etcd, std::chrono::system_clock::time_poi
 // program with the agent's own code (daemon/host_model.h).
 
 struct HostQuery {
-  std::string host;                                    // --host: FelixHostname
+  std::string host;                                   // --host: FelixHostname
   std::string config_file = "/etc/calico/felix.cfg";  // that host's config file, if here
   // Resolve host endpoints given by expected IPs with this machine's
   // interfaces: --local, or HOST is this machine's hostname.
@@ -151,8 +151,8 @@ int Trace(const TraceOptions& opts, datastore::EtcdClient& etcd, std::ostream& o
 
 struct ExplainOptions {
   HostQuery q;
-  std::string endpoint;  // --endpoint: host endpoint id, or ORCH/WORKLOAD/ENDPOINT
-  std::string iface;     // --iface
+  std::string endpoint;         // --endpoint: host endpoint id, or ORCH/WORKLOAD/ENDPOINT
+  std::string iface;            // --iface
   std::string output = "text";  // -o text|json
 };
 

@@ -97,8 +97,8 @@ std::vector<CounterRow> Rows(const Listing& l, const std::string& iface) {
       if (counter == nullptr) continue;
       std::string what = r.value("comment", "");
       if (what.empty()) {
-        what = Targets(r).empty() ? "counted rule"
-                                  : fmt::format("endpoint {} reached policy", chain);
+        what =
+            Targets(r).empty() ? "counted rule" : fmt::format("endpoint {} reached policy", chain);
       }
       auto [slot, fresh] = index.try_emplace(std::make_pair(what, chain), rows.size());
       if (fresh) rows.push_back({what, chain, 0, 0});
@@ -141,7 +141,8 @@ int Counters(const CountersOptions& opts, const std::function<Result<std::string
   if (opts.output == "json") {
     json j = json::array();
     for (const auto& r : *rows) {
-      j.push_back({{"what", r.what}, {"chain", r.chain}, {"packets", r.packets}, {"bytes", r.bytes}});
+      j.push_back(
+          {{"what", r.what}, {"chain", r.chain}, {"packets", r.packets}, {"bytes", r.bytes}});
     }
     out << j.dump(2) << "\n";
     return kExitOk;

@@ -62,15 +62,19 @@ TEST(CountersTest, AnInterfaceShowsWhatItsPacketsCanReach) {
 
 TEST(CountersTest, CommandPrintsATableOrJsonAndReportsErrors) {
   std::ostringstream out, err;
-  EXPECT_EQ(Counters({"eth1", "text"}, [] { return Result<std::string>(kListing); }, out, err), 0);
+  EXPECT_EQ(Counters(
+                {"eth1", "text"}, [] { return Result<std::string>(kListing); }, out, err),
+            0);
   EXPECT_EQ(out.str(),
             "     PACKETS          BYTES  RULE\n"
             "           1             60  no policy or profile allowed (cali-pl-2)\n"
             "           1             60  endpoint cali-fh-b reached policy (cali-fh-b)\n");
   std::ostringstream none, why;
-  EXPECT_EQ(Counters({}, [] { return Result<std::string>(Status::NotFound("no table inet calico here")); },
-                     none, why),
-            2);
+  EXPECT_EQ(
+      Counters(
+          {}, [] { return Result<std::string>(Status::NotFound("no table inet calico here")); },
+          none, why),
+      2);
   EXPECT_EQ(why.str(), "felixctl: no table inet calico here\n");
   EXPECT_FALSE(CounterRows("{\"x\": 1}", "").ok());
   EXPECT_FALSE(CounterRows("not json", "").ok());

@@ -16,10 +16,10 @@ namespace {
 
 using nlohmann::json;
 
+// The endpoint explained: what applies to it, and whether it is a host one.
 struct Target {
   const calc::EndpointPolicy* policy = nullptr;
   bool host = true;
-  json endpoint;
 };
 
 std::string Label(const daemon::HostModel& m, const std::string& id) {
@@ -77,8 +77,9 @@ json Direction(const daemon::HostModel& m, const Target& t, bool inbound) {
   return d;
 }
 
+// Also fills `endpoint` (its JSON description), or `why` there is none.
 std::optional<Target> FindTarget(const daemon::HostModel& m, const ExplainOptions& o,
-                                 std::string& why) {
+                                 json& endpoint, std::string& why) {
   Target t;
   const auto& s = m.state;
   auto host_target = [&](const calc::HostEndpointUpdate& ep) {
@@ -104,18 +105,17 @@ std::optional<Target> FindTarget(const daemon::HostModel& m, const ExplainOption
     json v4 = json::array(), v6 = json::array();
     for (const auto& a : ep.expected_ipv4_addrs) v4.push_back(a.ToString());
     for (const auto& a : ep.expected_ipv6_addrs) v6.push_back(a.ToString());
-    t.endpoint = {{"kind", "host"},        {"id", ep.id.endpoint},
-                  {"interfaces", ifaces},  {"resolution", how},
-                  {"expected_ipv4_addrs", v4}, {"expected_ipv6_addrs", v6}};
+    endpoint = {{"kind", "host"},    {"id", ep.id.endpoint},      {"interfaces", ifaces},
+                  {"resolution", how}, {"expected_ipv4_addrs", v4}, {"expected_ipv6_addrs", v6}};
   };
   auto workload_target = [&](const calc::WorkloadEndpointUpdate& ep) {
     t.policy = &ep.policy;
     t.host = false;
-    t.endpoint = {{"kind", "workload"},
-                  {"id", fmt::format("{}/{}/{}", ep.id.orchestrator, ep.id.workload,
-                                     ep.id.endpoint)},
-                  {"interfaces", json::array({ep.name})},
-                  {"active", ep.active}};
+    endpoint = {
+        {"kind", "workload"},
+        {"id", fmt::format("{}/{}/{}", ep.id.orchestrator, ep.id.workload, ep.id.endpoint)},
+        {"interfaces", json::array({ep.name})},
+        {"active", ep.active}};
   };
   if (!o.endpoint.empty()) {
     if (auto it = s.host_endpoints.find({o.endpoint}); it != s.host_endpoints.end()) {
@@ -128,8 +128,8 @@ std::optional<Target> FindTarget(const daemon::HostModel& m, const ExplainOption
         return t;
       }
     }
-    why = fmt::format("no endpoint {} on host {} that the agent would accept", o.endpoint,
-                      o.q.host);
+    why =
+        fmt::format("no endpoint {} on host {} that the agent would accept", o.endpoint, o.q.host);
     return std::nullopt;
   }
   for (const auto& [id, ep] : s.workload_endpoints) {
@@ -157,7 +157,8 @@ void Text(const json& j, std::ostream& out) {
   out << fmt::format("{} endpoint {} on host {}\n", ep["kind"].get<std::string>(),
                      ep["id"].get<std::string>(), j["host"].get<std::string>());
   std::string ifaces;
-  for (const auto& i : ep["interfaces"]) ifaces += (ifaces.empty() ? "" : ", ") + i.get<std::string>();
+  for (const auto& i : ep["interfaces"])
+    ifaces += (ifaces.empty() ? "" : ", ") + i.get<std::string>();
   out << "  interfaces: " << (ifaces.empty() ? "none" : ifaces);
   if (ep.contains("resolution")) out << " (" << ep["resolution"].get<std::string>() << ")";
   if (ep.contains("active") && !ep["active"].get<bool>()) out << " (not active: all dropped)";
@@ -165,7 +166,8 @@ void Text(const json& j, std::ostream& out) {
   if (j.contains("failsafe")) {
     for (const char* dir : {"inbound", "outbound"}) {
       std::string list;
-      for (const auto& e : j["failsafe"][dir]) list += (list.empty() ? "" : ", ") + e.get<std::string>();
+      for (const auto& e : j["failsafe"][dir])
+        list += (list.empty() ? "" : ", ") + e.get<std::string>();
       out << "  failsafe " << dir << ": " << (list.empty() ? "none" : list) << "\n";
     }
   }
@@ -174,10 +176,13 @@ void Text(const json& j, std::ostream& out) {
       out << "    " << title << "tier " << t["tier"].get<std::string>() << "\n";
       for (const auto& p : t["policies"]) {
         out << "      policy " << p["name"].get<std::string>();
-        if (p.contains("order")) out << " (order " << Order(p["order"]) << ", selector " << p["selector"].get<std::string>() << ")";
+        if (p.contains("order"))
+          out << " (order " << Order(p["order"]) << ", selector "
+              << p["selector"].get<std::string>() << ")";
         out << "\n";
         int n = 0;
-        for (const auto& r : p["rules"]) out << "        " << ++n << ". " << r.get<std::string>() << "\n";
+        for (const auto& r : p["rules"])
+          out << "        " << ++n << ". " << r.get<std::string>() << "\n";
         if (n == 0) out << "        (no rules for this direction)\n";
       }
       if (title[0] == '\0') out << "      end of tier: drop unless a policy allowed or passed\n";
@@ -195,7 +200,8 @@ void Text(const json& j, std::ostream& out) {
       }
       out << "\n";
       int n = 0;
-      for (const auto& r : p["rules"]) out << "        " << ++n << ". " << r.get<std::string>() << "\n";
+      for (const auto& r : p["rules"])
+        out << "        " << ++n << ". " << r.get<std::string>() << "\n";
     }
     out << "    then: " << d["end"].get<std::string>() << "\n";
   }
@@ -221,12 +227,13 @@ int Explain(const ExplainOptions& opts, datastore::EtcdClient& etcd, std::ostrea
   auto model = internal::LoadHostModel(opts.q, etcd, err);
   if (!model) return kExitUsage;
   std::string why;
-  const auto target = FindTarget(*model, opts, why);
+  json endpoint;
+  const auto target = FindTarget(*model, opts, endpoint, why);
   if (!target) {
     err << "felixctl: " << why << "\n";
     return kExitInvalid;
   }
-  json j = {{"host", opts.q.host}, {"endpoint", target->endpoint}};
+  json j = {{"host", opts.q.host}, {"endpoint", std::move(endpoint)}};
   if (target->host) {
     json in = json::array(), outb = json::array();
     for (const auto& f : model->state.config.failsafe_inbound) in.push_back(f.ToString());
@@ -245,7 +252,8 @@ int Explain(const ExplainOptions& opts, datastore::EtcdClient& etcd, std::ostrea
   }
   j["ip_sets"] = std::move(sets);
   json notes = json::array();
-  if (!model->ready) notes.push_back("/calico/v1/Ready is not true: the agent programs nothing yet");
+  if (!model->ready)
+    notes.push_back("/calico/v1/Ready is not true: the agent programs nothing yet");
   for (const auto& w : model->warnings) notes.push_back(w);
   j["notes"] = std::move(notes);
   if (opts.output == "json") {

@@ -69,9 +69,7 @@ void AddCountersCommand(CLI::App& app, Invocation& inv, CountersOptions& o, std:
                                "Packets and bytes per rule of table inet calico on this host");
   c->add_option("--iface", o.iface, "Only the rules packets of this interface can reach");
   c->add_option("-o,--output", o.output, "text or json")->capture_default_str();
-  c->callback([&] {
-    inv.run = [&] { return Counters(o, dataplane::ListTableJson, out, err); };
-  });
+  c->callback([&] { inv.run = [&] { return Counters(o, dataplane::ListTableJson, out, err); }; });
 }
 
 }  // namespace

@@ -64,7 +64,9 @@ void AddInspectCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
       "trace", "What HOST's rules do with a new connection; the first line is allow or deny");
   TraceOptions& t = a.trace;
   AddHostFlags(trace, t.q);
-  trace->add_option("--iface", t.iface, "The interface the packet arrives on (in) or leaves by (out)")
+  trace
+      ->add_option("--iface", t.iface,
+                   "The interface the packet arrives on (in) or leaves by (out)")
       ->required();
   trace->add_option("--direction", t.direction, "in (to this host) or out (from it)")
       ->capture_default_str();
@@ -163,7 +165,8 @@ void AddEtcdCommands(CLI::App& app, Invocation& inv, EtcdArgs& a, Streams io,
   auto* rm = app.add_subcommand("rm", "Delete a key (with -r, everything below it too)");
   rm->add_option("key", a.key, "The etcd key")->required();
   rm->add_flag("-r,--recursive", a.recursive, "Also delete everything below KEY/");
-  rm->add_flag("--force", a.force, "Allow -r outside /calico/; delete even if the lockout guard refuses");
+  rm->add_flag("--force", a.force,
+               "Allow -r outside /calico/; delete even if the lockout guard refuses");
   AddGuardFlags(rm, a.rm_guard);
   AddConnectionFlags(rm, a.etcd);
   rm->callback([&, io] {

@@ -48,10 +48,9 @@ class InspectTest : public testing::Test {
     args.insert(args.begin() + 2, {"-c", "/nonexistent/felix.cfg", "--host", "host1"});
     std::istringstream in;
     std::ostringstream out, err;
-    const int code = RunFelixctl(static_cast<int>(args.size()), args.data(), in, out, err,
-                                 [&](const datastore::EtcdSettings&) {
-                                   return std::make_unique<MemEtcd>(data_);
-                                 });
+    const int code = RunFelixctl(
+        static_cast<int>(args.size()), args.data(), in, out, err,
+        [&](const datastore::EtcdSettings&) { return std::make_unique<MemEtcd>(data_); });
     return {code, out.str(), err.str()};
   }
   Out TraceIn(const char* proto, const char* src, const char* dport) {
@@ -104,11 +103,11 @@ TEST_F(InspectTest, TraceUsageErrors) {
                     "fd00::1", "--dport", "22"});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "felixctl: --src and --dst of different families\n");
-  r = Felixctl({"trace", "--iface", "eth0", "--proto", "tcp", "--src", "10.0.0.9", "--dst",
-                "10.0.0.1"});
+  r = Felixctl(
+      {"trace", "--iface", "eth0", "--proto", "tcp", "--src", "10.0.0.9", "--dst", "10.0.0.1"});
   EXPECT_EQ(r.err, "felixctl: --dport 1-65535 is required\n");
-  r = Felixctl({"trace", "--iface", "eth0", "--direction", "out", "--out-iface", "eth1",
-                "--proto", "udp", "--src", "10.0.0.9", "--dst", "10.0.0.1", "--dport", "53"});
+  r = Felixctl({"trace", "--iface", "eth0", "--direction", "out", "--out-iface", "eth1", "--proto",
+                "udp", "--src", "10.0.0.9", "--dst", "10.0.0.1", "--dport", "53"});
   EXPECT_EQ(r.err, "felixctl: --out-iface needs --direction in\n");
 }
 

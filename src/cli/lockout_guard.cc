@@ -145,16 +145,16 @@ std::vector<Check> ChecksOf(const GuardOptions& o, const daemon::HostModelInputs
     const auto ap = AddrPort(p);
     if (!ap) continue;  // validated by the caller
     for (const auto& [name, b] : bound[ap->first.family == 6]) {
-      checks.push_back({fmt::format("tcp from {} to port {} (--protect)", ap->first.ToString(),
-                                    ap->second),
-                        tcp(name, "", ap->first, kEphemeralPort, b.addr, ap->second)});
+      checks.push_back(
+          {fmt::format("tcp from {} to port {} (--protect)", ap->first.ToString(), ap->second),
+           tcp(name, "", ap->first, kEphemeralPort, b.addr, ap->second)});
     }
   }
   for (const auto& url : o.etcd_endpoints) {
     const auto ap = UrlAddrPort(url);
     if (!ap) {
-      notes.push_back(fmt::format("etcd endpoint {}: not an address; its connection not checked",
-                                  url));
+      notes.push_back(
+          fmt::format("etcd endpoint {}: not an address; its connection not checked", url));
       continue;
     }
     for (const auto& [name, b] : bound[ap->first.family == 6]) {
@@ -215,10 +215,10 @@ void FailsafeDenies(const std::vector<datastore::KeyUpdate>& changes,
 void FailsafeRemoved(const daemon::HostModelInputs& in, const daemon::HostModel& before,
                      const daemon::HostModel& after, std::vector<std::string>& warnings) {
   for (bool inbound : {true, false}) {
-    const auto& was = inbound ? before.state.config.failsafe_inbound
-                              : before.state.config.failsafe_outbound;
-    const auto& is = inbound ? after.state.config.failsafe_inbound
-                             : after.state.config.failsafe_outbound;
+    const auto& was =
+        inbound ? before.state.config.failsafe_inbound : before.state.config.failsafe_outbound;
+    const auto& is =
+        inbound ? after.state.config.failsafe_inbound : after.state.config.failsafe_outbound;
     for (const auto& fp : was) {
       if (std::find(is.begin(), is.end(), fp) != is.end()) continue;
       std::map<std::string, Bound> bound;
@@ -270,14 +270,11 @@ GuardFindings CheckChange(const GuardOptions& opts,
       if (!b.allowed) continue;  // already cut: not this change's doing
       const auto a = rules::Trace(after->state, after->resolution, c.q);
       if (a.allowed) continue;
-      f.refusals.push_back(fmt::format("this change would cut {} on host {} ({}): {}", c.what,
-                                       in.hostname,
-                                       c.q.in_iface.empty() ? "out " + c.q.out_iface
-                                                            : "in " + c.q.in_iface,
-                                       Steps(a)));
+      f.refusals.push_back(fmt::format(
+          "this change would cut {} on host {} ({}): {}", c.what, in.hostname,
+          c.q.in_iface.empty() ? "out " + c.q.out_iface : "in " + c.q.in_iface, Steps(a)));
     }
-    f.notes.push_back(
-        fmt::format("host {}: {} connections checked", in.hostname, checks.size()));
+    f.notes.push_back(fmt::format("host {}: {} connections checked", in.hostname, checks.size()));
   }
   return f;
 }
@@ -328,8 +325,8 @@ bool GuardAllows(const GuardOptions& opts, const std::vector<datastore::KeyUpdat
   }
   std::vector<std::string> notes;
   if (hosts.size() > kMaxHosts) {
-    notes.push_back(fmt::format("{} hosts concerned; the guard checked the first {}",
-                                hosts.size(), kMaxHosts));
+    notes.push_back(
+        fmt::format("{} hosts concerned; the guard checked the first {}", hosts.size(), kMaxHosts));
     hosts.resize(kMaxHosts);
   }
   std::optional<std::string> file_text;

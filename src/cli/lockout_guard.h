@@ -21,7 +21,7 @@ namespace felix::cli::internal {
 struct GuardFindings {
   std::vector<std::string> refusals;  // each: what would be cut, where, by which rule
   std::vector<std::string> warnings;
-  std::vector<std::string> notes;     // what was checked
+  std::vector<std::string> notes;  // what was checked
 };
 
 // Pure: the findings for `changes` (value empty = deleted) between the

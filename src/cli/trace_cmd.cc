@@ -27,7 +27,8 @@ Result<rules::TraceQuery> ParseQuery(const TraceOptions& o) {
   const auto src = model::ParseIpAddr(o.src, 0), dst = model::ParseIpAddr(o.dst, 0);
   if (!src) return Status::InvalidArgument("invalid --src '" + o.src + "'");
   if (!dst) return Status::InvalidArgument("invalid --dst '" + o.dst + "'");
-  if (src->family != dst->family) return Status::InvalidArgument("--src and --dst of different families");
+  if (src->family != dst->family)
+    return Status::InvalidArgument("--src and --dst of different families");
   p.family = src->family;
   p.src = *src;
   p.dst = *dst;
@@ -36,7 +37,8 @@ Result<rules::TraceQuery> ParseQuery(const TraceOptions& o) {
   }
   const bool icmp = p.proto == 1 || p.proto == 58;
   if (rules::HasPorts(p.proto)) {
-    if (o.dport < 1 || o.dport > 65535) return Status::InvalidArgument("--dport 1-65535 is required");
+    if (o.dport < 1 || o.dport > 65535)
+      return Status::InvalidArgument("--dport 1-65535 is required");
     if (o.sport < 0 || o.sport > 65535) return Status::InvalidArgument("--sport must be 0-65535");
     p.sport = o.sport;
     p.dport = o.dport;
@@ -44,8 +46,10 @@ Result<rules::TraceQuery> ParseQuery(const TraceOptions& o) {
     return Status::InvalidArgument("--sport/--dport need tcp, udp, sctp or udplite");
   }
   if (icmp) {
-    if (o.icmp_type < 0 || o.icmp_type > 255) return Status::InvalidArgument("--icmp-type 0-255 is required");
-    if (o.icmp_code < -1 || o.icmp_code > 255) return Status::InvalidArgument("--icmp-code must be 0-255");
+    if (o.icmp_type < 0 || o.icmp_type > 255)
+      return Status::InvalidArgument("--icmp-type 0-255 is required");
+    if (o.icmp_code < -1 || o.icmp_code > 255)
+      return Status::InvalidArgument("--icmp-code must be 0-255");
     p.icmp_type = o.icmp_type;
     p.icmp_code = o.icmp_code < 0 ? 0 : o.icmp_code;
   } else if (o.icmp_type >= 0 || o.icmp_code >= 0) {

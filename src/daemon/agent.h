@@ -49,7 +49,7 @@ class Agent {
   std::unique_ptr<QueueCallbacks> callbacks_;
   std::unique_ptr<AgentCore> core_;
   std::unique_ptr<datastore::Syncer> syncer_;
-  std::unique_ptr<StatusReporter> reporter_;  // null without deps_.status_etcd
+  std::unique_ptr<StatusReporter> reporter_;             // null without deps_.status_etcd
   std::unique_ptr<EndpointReporter> endpoint_reporter_;  // null without its client
   // Publishes the endpoints' statuses when endpoint reporting is on.
   void PublishEndpointStatus();

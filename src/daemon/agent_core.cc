@@ -205,9 +205,11 @@ void AgentCore::PublishGauges() {
   const rules::DesiredState& d = dataplane_.desired();
   const rules::Table& t = dataplane_.programmed();
   Metrics::Gauges g;
-  g.active_local_endpoints = static_cast<double>(d.host_endpoints.size() + d.workload_endpoints.size());
+  g.active_local_endpoints =
+      static_cast<double>(d.host_endpoints.size() + d.workload_endpoints.size());
   g.active_local_policies = static_cast<double>(d.policies.size());
-  for (const auto& [id, members] : d.ip_sets) g.active_local_selectors += id.starts_with("s:") ? 1 : 0;
+  for (const auto& [id, members] : d.ip_sets)
+    g.active_local_selectors += id.starts_with("s:") ? 1 : 0;
   g.cluster_hosts = static_cast<double>(c.hosts);
   g.cluster_host_endpoints = static_cast<double>(c.host_endpoints);
   g.cluster_workload_endpoints = static_cast<double>(c.workload_endpoints);

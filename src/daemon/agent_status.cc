@@ -23,8 +23,7 @@ bool Live(const AgentStatus& s, std::chrono::steady_clock::time_point now,
 bool Ready(const AgentStatus& s, std::chrono::steady_clock::time_point now,
            std::chrono::seconds max_silence) {
   return Live(s, now, max_silence) && s.in_sync.load() && s.datastore_ready.load() &&
-         s.datastore_reachable.load() &&
-         s.dataplane_ok.load();
+         s.datastore_reachable.load() && s.dataplane_ok.load();
 }
 
 std::string RenderMetrics(const AgentStatus& s) {

@@ -27,10 +27,9 @@ std::string Json(State s) {
 }  // namespace
 
 std::map<std::string, std::string> EndpointStatuses(
-    const std::string& hostname, const rules::DesiredState& s,
-    const rules::InterfaceResolution& r, const dataplane::InterfaceAddrs& interfaces,
-    const std::set<std::string>* oper_up, bool dataplane_ok,
-    const std::map<std::string, std::vector<std::string>>& quarantined) {
+    const std::string& hostname, const rules::DesiredState& s, const rules::InterfaceResolution& r,
+    const dataplane::InterfaceAddrs& interfaces, const std::set<std::string>* oper_up,
+    bool dataplane_ok, const std::map<std::string, std::vector<std::string>>& quarantined) {
   const std::string dir = HostStatusDir(hostname);
   auto up = [&](const std::string& iface) {
     return interfaces.contains(iface) && (oper_up == nullptr || oper_up->contains(iface));
@@ -48,8 +47,8 @@ std::map<std::string, std::string> EndpointStatuses(
     if (ep.name) {
       st = up(*ep.name) ? State::kUp : State::kDown;
     } else {
-      for (const auto& [res, expected] :
-           {std::pair{&r.v4_ifaces, &ep.expected_ipv4_addrs}, {&r.v6_ifaces, &ep.expected_ipv6_addrs}}) {
+      for (const auto& [res, expected] : {std::pair{&r.v4_ifaces, &ep.expected_ipv4_addrs},
+                                          {&r.v6_ifaces, &ep.expected_ipv6_addrs}}) {
         if (expected->empty()) continue;  // a family it has no address of
         State family = State::kDown;
         if (const auto it = res->find(id); it != res->end()) {
@@ -129,8 +128,8 @@ Status EndpointReporter::SyncOnce() {
     auto old = client_->GetPrefix(dir_);
     if (!old.ok()) return old.status();
     for (const auto& kv : old->kvs) {
-      const bool ours = kv.key.starts_with(dir_ + "/endpoint/") ||
-                        kv.key.starts_with(dir_ + "/workload/");
+      const bool ours =
+          kv.key.starts_with(dir_ + "/endpoint/") || kv.key.starts_with(dir_ + "/workload/");
       if (ours) written_.emplace(kv.key, kv.value);
     }
   }
@@ -173,8 +172,8 @@ void EndpointReporter::Loop() {
     }
     // At most one batch per EndpointReportingDelaySecs, plus 0-10 % jitter.
     const auto ms = delay_.count() * 1000;
-    const auto wait = std::chrono::milliseconds(
-        ms + std::uniform_int_distribution<int64_t>(0, ms / 10)(rng));
+    const auto wait =
+        std::chrono::milliseconds(ms + std::uniform_int_distribution<int64_t>(0, ms / 10)(rng));
     cv_.wait_for(lock, wait, [&] { return stop_; });
   }
 }

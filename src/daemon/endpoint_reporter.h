@@ -31,10 +31,9 @@ namespace felix::daemon {
 // endpoint's chains quarantined -> error; else up. `oper_up` nullptr: every
 // present interface counts as up.
 std::map<std::string, std::string> EndpointStatuses(
-    const std::string& hostname, const rules::DesiredState& s,
-    const rules::InterfaceResolution& r, const dataplane::InterfaceAddrs& interfaces,
-    const std::set<std::string>* oper_up, bool dataplane_ok,
-    const std::map<std::string, std::vector<std::string>>& quarantined);
+    const std::string& hostname, const rules::DesiredState& s, const rules::InterfaceResolution& r,
+    const dataplane::InterfaceAddrs& interfaces, const std::set<std::string>* oper_up,
+    bool dataplane_ok, const std::map<std::string, std::vector<std::string>>& quarantined);
 
 class EndpointReporter {
  public:

@@ -81,7 +81,7 @@ TEST(EndpointReporterTest, WritesChangesDeletesWhatWentAwayAndSweepsStaleKeys) {
   auto etcd = std::make_unique<datastore::FakeEtcdClient>();
   datastore::FakeEtcdClient* fake = etcd.get();
   fake->data[kDir + "/endpoint/old"] = kUp;  // a previous agent's
-  fake->data[kDir + "/status"] = "{}";        // not ours to sweep
+  fake->data[kDir + "/status"] = "{}";       // not ours to sweep
   EndpointReporter r(std::move(etcd), "h1");
   r.Publish({{kDir + "/endpoint/a", kUp}});
   ASSERT_TRUE(r.SyncOnce().ok());

@@ -1,7 +1,6 @@
 // BuildHostModel (host_model.h): the agent's snapshot path, run once.
 #include "daemon/host_model.h"
 
-
 #include "base/strings.h"
 #include "calc/calc.h"
 #include "calc/rule_translate.h"

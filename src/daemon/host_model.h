@@ -20,7 +20,7 @@
 namespace felix::daemon {
 
 struct HostModelInputs {
-  std::string hostname;                       // FelixHostname of the host
+  std::string hostname;  // FelixHostname of the host
   // The agent's environment (FELIX_* are picked; FelixHostname is `hostname`).
   std::map<std::string, std::string> env;
   std::vector<datastore::KeyValue> snapshot;  // everything under /calico/v1
@@ -42,7 +42,7 @@ struct HostModel {
   config::ResolvedConfig config;
   rules::DesiredState state;
   rules::InterfaceResolution resolution;
-  bool ready = false;           // /calico/v1/Ready is true
+  bool ready = false;             // /calico/v1/Ready is true
   bool interfaces_known = false;  // resolution computed from real interfaces
   // IP-set id -> what it stands for: `selector <canonical>` or `tag <name>`.
   std::map<std::string, std::string> ip_set_sources;
@@ -55,8 +55,7 @@ Result<HostModel> BuildHostModel(const HostModelInputs& in);
 
 // The same model after `changes` (value empty = deleted) replace keys of
 // the snapshot: the "after" side of the lockout guard.
-std::vector<datastore::KeyValue> ApplyChanges(
-    std::vector<datastore::KeyValue> snapshot,
-    const std::vector<datastore::KeyUpdate>& changes);
+std::vector<datastore::KeyValue> ApplyChanges(std::vector<datastore::KeyValue> snapshot,
+                                              const std::vector<datastore::KeyUpdate>& changes);
 
 }  // namespace felix::daemon

@@ -71,8 +71,7 @@ int Main(int argc, char** argv) {
   AgentDeps deps;
   deps.etcd = datastore::MakeEtcdClient(datastore::SettingsFromConfig(*bootstrap));
   deps.status_etcd = datastore::MakeEtcdClient(datastore::SettingsFromConfig(*bootstrap));
-  deps.endpoint_status_etcd =
-      datastore::MakeEtcdClient(datastore::SettingsFromConfig(*bootstrap));
+  deps.endpoint_status_etcd = datastore::MakeEtcdClient(datastore::SettingsFromConfig(*bootstrap));
   auto nft = dataplane::MakeLibNftablesBackend();
   if (!nft.ok()) {
     FLOG_CRITICAL(kLog, "Cannot use nftables: {}", nft.status().message());

@@ -7,16 +7,16 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <array>
-#include <atomic>
-#include <fstream>
-#include <mutex>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/summary.h>
 #include <prometheus/text_serializer.h>
+#include <array>
+#include <atomic>
+#include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "base/build_info.h"
@@ -77,16 +77,17 @@ std::vector<prometheus::MetricFamily> ProcessFamilies() {
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
   using T = prometheus::MetricType;
-  out.push_back(Single("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
-                       T::Counter, (field(14) + field(15)) / ticks));
+  out.push_back(Single("process_cpu_seconds_total",
+                       "Total user and system CPU time spent in seconds.", T::Counter,
+                       (field(14) + field(15)) / ticks));
   out.push_back(Single("process_open_fds", "Number of open file descriptors.", T::Gauge,
                        static_cast<double>(fds)));
   out.push_back(Single("process_max_fds", "Maximum number of open file descriptors.", T::Gauge,
                        static_cast<double>(lim.rlim_cur)));
-  out.push_back(Single("process_virtual_memory_bytes", "Virtual memory size in bytes.", T::Gauge,
-                       field(23)));
-  out.push_back(Single("process_resident_memory_bytes", "Resident memory size in bytes.",
-                       T::Gauge, field(24) * page));
+  out.push_back(
+      Single("process_virtual_memory_bytes", "Virtual memory size in bytes.", T::Gauge, field(23)));
+  out.push_back(Single("process_resident_memory_bytes", "Resident memory size in bytes.", T::Gauge,
+                       field(24) * page));
   out.push_back(Single("process_start_time_seconds",
                        "Start time of the process since unix epoch in seconds.", T::Gauge,
                        boot + field(22) / ticks));
@@ -97,61 +98,88 @@ std::vector<prometheus::MetricFamily> ProcessFamilies() {
 
 struct Metrics::Impl {
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
-  prometheus::Gauge& resync_state =
-      BuildGauge().Name("felix_resync_state").Help("Current datastore state.")
-          .Register(*registry).Add({});
+  prometheus::Gauge& resync_state = BuildGauge()
+                                        .Name("felix_resync_state")
+                                        .Help("Current datastore state.")
+                                        .Register(*registry)
+                                        .Add({});
   prometheus::Counter& resyncs_started =
-      BuildCounter().Name("felix_resyncs_started")
+      BuildCounter()
+          .Name("felix_resyncs_started")
           .Help("Number of times Felix has started resyncing with the datastore.")
-          .Register(*registry).Add({});
+          .Register(*registry)
+          .Add({});
   prometheus::Family<prometheus::Counter>& updates_processed =
-      BuildCounter().Name("felix_calc_graph_updates_processed")
+      BuildCounter()
+          .Name("felix_calc_graph_updates_processed")
           .Help("Number of datastore updates processed by the calculation graph.")
           .Register(*registry);
   prometheus::Summary& update_time =
-      BuildSummary().Name("felix_calc_graph_update_time_seconds")
+      BuildSummary()
+          .Name("felix_calc_graph_update_time_seconds")
           .Help("Seconds to update calculation graph for each datastore OnUpdate call.")
-          .Register(*registry).Add({}, FelixQuantiles());
-  prometheus::Counter& output_events =
-      BuildCounter().Name("felix_calc_graph_output_events")
-          .Help("Number of events emitted by the calculation graph.")
-          .Register(*registry).Add({});
-  prometheus::Summary& apply_time =
-      BuildSummary().Name("felix_int_dataplane_apply_time_seconds")
-          .Help("Time in seconds for each incremental update to the dataplane (after the "
-                "initial resync).")
-          .Register(*registry).Add({}, FelixQuantiles());
-  prometheus::Gauge& initial_resync =
-      BuildGauge().Name("felix_int_dataplane_initial_resync_time_seconds")
-          .Help("Time in seconds that it took to do the initial resync with the dataplane and "
-                "bring the dataplane into sync for the first time.")
-          .Register(*registry).Add({});
-  prometheus::Counter& failures =
-      BuildCounter().Name("felix_int_dataplane_failures")
-          .Help("Number of times dataplane updates failed and will be retried.")
-          .Register(*registry).Add({});
-  prometheus::Family<prometheus::Counter>& messages =
-      BuildCounter().Name("felix_int_dataplane_messages")
-          .Help("Number dataplane messages by type.").Register(*registry);
-  prometheus::Counter& nft_calls =
-      BuildCounter().Name("felix_nft_calls")
-          .Help("Number of nftables transactions sent (one netlink batch each).")
-          .Register(*registry).Add({});
-  prometheus::Counter& nft_errors =
-      BuildCounter().Name("felix_nft_errors")
-          .Help("Number of nftables transactions the kernel rejected.")
-          .Register(*registry).Add({});
-  prometheus::Histogram& change_to_kernel =
-      BuildHistogram().Name("felix_datastore_change_to_kernel_seconds")
-          .Help("Seconds from a datastore event's arrival to the end of the nftables "
-                "transaction that carried it to the kernel.")
           .Register(*registry)
-          .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                           0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
-                                                           5, 10, 30});
+          .Add({}, FelixQuantiles());
+  prometheus::Counter& output_events =
+      BuildCounter()
+          .Name("felix_calc_graph_output_events")
+          .Help("Number of events emitted by the calculation graph.")
+          .Register(*registry)
+          .Add({});
+  prometheus::Summary& apply_time =
+      BuildSummary()
+          .Name("felix_int_dataplane_apply_time_seconds")
+          .Help(
+              "Time in seconds for each incremental update to the dataplane (after the "
+              "initial resync).")
+          .Register(*registry)
+          .Add({}, FelixQuantiles());
+  prometheus::Gauge& initial_resync =
+      BuildGauge()
+          .Name("felix_int_dataplane_initial_resync_time_seconds")
+          .Help(
+              "Time in seconds that it took to do the initial resync with the dataplane and "
+              "bring the dataplane into sync for the first time.")
+          .Register(*registry)
+          .Add({});
+  prometheus::Counter& failures =
+      BuildCounter()
+          .Name("felix_int_dataplane_failures")
+          .Help("Number of times dataplane updates failed and will be retried.")
+          .Register(*registry)
+          .Add({});
+  prometheus::Family<prometheus::Counter>& messages =
+      BuildCounter()
+          .Name("felix_int_dataplane_messages")
+          .Help("Number dataplane messages by type.")
+          .Register(*registry);
+  prometheus::Counter& nft_calls =
+      BuildCounter()
+          .Name("felix_nft_calls")
+          .Help("Number of nftables transactions sent (one netlink batch each).")
+          .Register(*registry)
+          .Add({});
+  prometheus::Counter& nft_errors =
+      BuildCounter()
+          .Name("felix_nft_errors")
+          .Help("Number of nftables transactions the kernel rejected.")
+          .Register(*registry)
+          .Add({});
+  prometheus::Histogram& change_to_kernel =
+      BuildHistogram()
+          .Name("felix_datastore_change_to_kernel_seconds")
+          .Help(
+              "Seconds from a datastore event's arrival to the end of the nftables "
+              "transaction that carried it to the kernel.")
+          .Register(*registry)
+          .Add({},
+               prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                       0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
   prometheus::Family<prometheus::Gauge>& gauges =
-      BuildGauge().Name("felix_build_info")
-          .Help("Always 1; the labels say which Felix++ this is.").Register(*registry);
+      BuildGauge()
+          .Name("felix_build_info")
+          .Help("Always 1; the labels say which Felix++ this is.")
+          .Register(*registry);
 
   prometheus::Gauge& Gauge(const char* name, const char* help) {
     return BuildGauge().Name(name).Help(help).Register(*registry).Add({});
@@ -164,15 +192,16 @@ struct Metrics::Impl {
       Gauge("felix_active_local_selectors", "Number of active selectors on this host.");
   prometheus::Gauge& hosts =
       Gauge("felix_cluster_num_hosts", "Total number of Calico hosts in the cluster.");
-  prometheus::Gauge& host_endpoints = Gauge("felix_cluster_num_host_endpoints",
-                                            "Total number of host endpoints cluster-wide.");
-  prometheus::Gauge& workload_endpoints = Gauge(
-      "felix_cluster_num_workload_endpoints", "Total number of workload endpoints cluster-wide.");
+  prometheus::Gauge& host_endpoints =
+      Gauge("felix_cluster_num_host_endpoints", "Total number of host endpoints cluster-wide.");
+  prometheus::Gauge& workload_endpoints = Gauge("felix_cluster_num_workload_endpoints",
+                                                "Total number of workload endpoints cluster-wide.");
   prometheus::Gauge& policies =
       Gauge("felix_cluster_num_policies", "Total number of policies cluster-wide.");
   prometheus::Gauge& profiles =
       Gauge("felix_cluster_num_profiles", "Total number of profiles cluster-wide.");
-  prometheus::Gauge& tiers = Gauge("felix_cluster_num_tiers", "Total number of tiers cluster-wide.");
+  prometheus::Gauge& tiers =
+      Gauge("felix_cluster_num_tiers", "Total number of tiers cluster-wide.");
   prometheus::Gauge& nft_chains =
       Gauge("felix_nft_chains", "Number of chains in table inet calico.");
   prometheus::Gauge& nft_rules = Gauge("felix_nft_rules", "Number of rules in table inet calico.");
@@ -203,7 +232,8 @@ struct Metrics::Impl {
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {
-  impl_->gauges.Add({{"version", std::string(BuildVersion())}, {"git_commit", std::string(BuildCommit())}})
+  impl_->gauges
+      .Add({{"version", std::string(BuildVersion())}, {"git_commit", std::string(BuildCommit())}})
       .Set(1);
 }
 Metrics::~Metrics() = default;
@@ -223,8 +253,9 @@ void Metrics::CalcUpdate(size_t key_index, std::chrono::nanoseconds took) {
 
 void Metrics::CalcOutput(size_t message_index) {
   impl_->output_events.Increment();
-  impl_->ByType(impl_->messages, impl_->messages_by_kind, message_index,
-                MessageTypeName(message_index))
+  impl_
+      ->ByType(impl_->messages, impl_->messages_by_kind, message_index,
+               MessageTypeName(message_index))
       .Increment();
 }
 
@@ -274,21 +305,29 @@ std::string Metrics::Render() const {
 std::string_view KeyTypeName(size_t key_index) {
   // libcalico-go's model type names, as Felix labels its counters.
   static constexpr std::string_view kNames[] = {
-      "ReadyFlagKey",    "GlobalConfigKey", "HostConfigKey",    "HostEndpointKey",
-      "WorkloadEndpointKey", "ProfileRulesKey", "ProfileTagsKey", "ProfileLabelsKey",
-      "TierKey",         "PolicyKey",       "HostIPKey",        "IPPoolKey"};
+      "ReadyFlagKey",    "GlobalConfigKey",     "HostConfigKey",
+      "HostEndpointKey", "WorkloadEndpointKey", "ProfileRulesKey",
+      "ProfileTagsKey",  "ProfileLabelsKey",    "TierKey",
+      "PolicyKey",       "HostIPKey",           "IPPoolKey"};
   static_assert(std::size(kNames) == std::variant_size_v<model::Key>);
   return key_index < std::size(kNames) ? kNames[key_index] : "unknown";
 }
 
 std::string_view MessageTypeName(size_t message_index) {
   // Felix's protobuf message names.
-  static constexpr std::string_view kNames[] = {
-      "IPSetUpdate",         "IPSetDeltaUpdate",       "IPSetRemove",
-      "ActivePolicyUpdate",  "ActivePolicyRemove",     "ActiveProfileUpdate",
-      "ActiveProfileRemove", "HostEndpointUpdate",     "HostEndpointRemove",
-      "WorkloadEndpointUpdate", "WorkloadEndpointRemove", "ConfigUpdate",
-      "InSync"};
+  static constexpr std::string_view kNames[] = {"IPSetUpdate",
+                                                "IPSetDeltaUpdate",
+                                                "IPSetRemove",
+                                                "ActivePolicyUpdate",
+                                                "ActivePolicyRemove",
+                                                "ActiveProfileUpdate",
+                                                "ActiveProfileRemove",
+                                                "HostEndpointUpdate",
+                                                "HostEndpointRemove",
+                                                "WorkloadEndpointUpdate",
+                                                "WorkloadEndpointRemove",
+                                                "ConfigUpdate",
+                                                "InSync"};
   static_assert(std::size(kNames) == std::variant_size_v<calc::Message>);
   return message_index < std::size(kNames) ? kNames[message_index] : "unknown";
 }

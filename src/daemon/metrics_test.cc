@@ -92,7 +92,8 @@ TEST(MetricsTest, UpdatesAndMessagesAreCountedByFelixsTypeNames) {
   m.CalcOutput(0);                   // IPSetUpdate
   m.CalcOutput(7);                   // HostEndpointUpdate
   const std::string text = m.Render();
-  EXPECT_EQ(Sample(text, "felix_calc_graph_updates_processed{type=\"HostEndpointKey\"}"), 2) << text;
+  EXPECT_EQ(Sample(text, "felix_calc_graph_updates_processed{type=\"HostEndpointKey\"}"), 2)
+      << text;
   EXPECT_EQ(Sample(text, "felix_calc_graph_updates_processed{type=\"PolicyKey\"}"), 1);
   EXPECT_EQ(Sample(text, "felix_calc_graph_update_time_seconds_count"), 3);
   EXPECT_NEAR(Sample(text, "felix_calc_graph_update_time_seconds_sum"), 0.004, 1e-9);

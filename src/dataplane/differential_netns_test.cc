@@ -23,8 +23,8 @@ namespace felix::dataplane {
 namespace {
 
 using namespace nstest;  // NOLINT: the fixture's helpers
-using rules::Packet;
 using model::Action;
+using rules::Packet;
 
 const int kPorts[] = {5000, 5001, 5002, 6000};
 const char* const kHost4[] = {"10.99.0.1", "10.99.0.10"};
@@ -47,8 +47,8 @@ class RuleGen {
   // to decide some packets.
   calc::Rule Next() {
     calc::Rule r;
-    static const Action kActions[] = {Action::kAllow, Action::kAllow, Action::kAllow,
-                                      Action::kDeny,  Action::kDeny,  Action::kLog,
+    static const Action kActions[] = {Action::kAllow,   Action::kAllow, Action::kAllow,
+                                      Action::kDeny,    Action::kDeny,  Action::kLog,
                                       Action::kNextTier};
     r.action = kActions[Pick(7)];
     static const char* kProtocols[] = {"tcp", "6", "icmp", "1", "icmpv6", "58", "udp"};

@@ -213,8 +213,8 @@ TEST(NftExprTest, LeavesOtherFormsToLibnftables) {
            "ct state bogus accept",               // unknown state
            "log prefix \"unterminated level",     // bad quoting
            "quota 10 mbytes accept",              // not a form we emit
-           "comment \"only a comment\"",           // no expression at all
-           "accept comment \"a\\\"b\"",             // an escape nft would undo
+           "comment \"only a comment\"",          // no expression at all
+           "accept comment \"a\\\"b\"",           // an escape nft would undo
            "",
        }) {
     EXPECT_FALSE(CompileRule(rule)) << rule;

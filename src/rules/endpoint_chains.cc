@@ -104,8 +104,8 @@ std::vector<std::string> FailsafeRules(const calc::DataplaneConfig& c, bool inbo
         peer = fmt::format("{} {} {} ", cidr->addr.family == 4 ? "ip" : "ip6", peer_field,
                            NftCidr(*cidr));
       }
-      out.push_back(fmt::format("{}{} {} {} counter accept {}", peer,
-                                config::ToString(fp.protocol), port_field, fp.port,
+      out.push_back(fmt::format("{}{} {} {} counter accept {}", peer, config::ToString(fp.protocol),
+                                port_field, fp.port,
                                 CommentStatement("failsafe " + fp.ToString())));
     }
   };

@@ -236,7 +236,9 @@ std::vector<std::string> RenderRule(const calc::Rule& r, bool in_profile,
   for (const auto& m : RuleMatches(r)) {
     const std::string pre = m.empty() ? "" : m + " ";
     if (extra_log) out.push_back(pre + LogStatement(*r.log_prefix));
-    out.push_back(pre + "counter " + verdict + post);
+    std::string rule = pre;
+    rule.append("counter ").append(verdict).append(post);
+    out.push_back(std::move(rule));
   }
   return out;
 }

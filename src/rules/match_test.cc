@@ -227,7 +227,8 @@ const Case kCases[] = {
        return r;
      },
      false,
-     {"meta l4proto icmp icmp type 8 counter drop", "meta l4proto ipv6-icmp icmpv6 type 8 counter drop"}},
+     {"meta l4proto icmp icmp type 8 counter drop",
+      "meta l4proto ipv6-icmp icmpv6 type 8 counter drop"}},
     {"negated icmp type without protocol also matches what is not ICMP",
      [] {
        calc::Rule r;
@@ -309,15 +310,15 @@ TEST(RuleCommentTest, TheCommentFollowsTheVerdictOfEveryAlternative) {
 }
 
 TEST(RuleCommentTest, UnsafeCharactersAreReplacedAndLongTextsCut) {
-  EXPECT_EQ(CommentStatement("policy t/a\"b\\c\n\xc3\xa9 x"),
-            "comment \"policy t/a_b_c___ x\"");
+  EXPECT_EQ(CommentStatement("policy t/a\"b\\c\n\xc3\xa9 x"), "comment \"policy t/a_b_c___ x\"");
   EXPECT_EQ(CommentStatement(std::string(300, 'a')), "comment \"" + std::string(200, 'a') + "\"");
 }
 
 TEST(OverrideDropsTest, CountersAndCommentsSurviveAndTheLogRuleHasNoCounter) {
-  std::vector<std::string> rules = {"meta mark & 0x02000000 == 0 counter drop comment \"end of tier t\"",
-                                    "counter drop comment \"no policy or profile allowed\"",
-                                    "ct state invalid drop", "counter accept"};
+  std::vector<std::string> rules = {
+      "meta mark & 0x02000000 == 0 counter drop comment \"end of tier t\"",
+      "counter drop comment \"no policy or profile allowed\"", "ct state invalid drop",
+      "counter accept"};
   OverrideDrops(rules, config::DropActionOverride::kLogAndAccept);
   const std::string log = "limit rate 10/second log prefix \"calico-drop: \" level notice";
   EXPECT_EQ(rules, (std::vector<std::string>{

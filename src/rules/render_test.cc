@@ -231,17 +231,16 @@ TEST(RenderTest, TiersNextTierAndProfiles) {
   p.profile_ids = {"prof", "missing", "never-reached"};
   s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
   Table t = Render(s, {});
-  EXPECT_EQ(Effective(t, "cali-fh-ep"),
-            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear,
-                   // tier t1
-                   "jump cali-pi-t1/a", kAllowed, "meta mark & 0x02000000 == 0 jump cali-pi-t1/b",
-                   kAllowed, TierDrop("t1"),
-                   // tier t2
-                   "meta mark set meta mark & 0xfdffffff", "jump cali-pi-t2/c", kAllowed,
-                   TierDrop("t2"),
-                   // profiles: prof, then the missing one drops
-                   "jump cali-pri-prof", kAllowed,
-                   "counter drop comment \"missing profile missing\""}));
+  EXPECT_EQ(
+      Effective(t, "cali-fh-ep"),
+      (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear,
+             // tier t1
+             "jump cali-pi-t1/a", kAllowed, "meta mark & 0x02000000 == 0 jump cali-pi-t1/b",
+             kAllowed, TierDrop("t1"),
+             // tier t2
+             "meta mark set meta mark & 0xfdffffff", "jump cali-pi-t2/c", kAllowed, TierDrop("t2"),
+             // profiles: prof, then the missing one drops
+             "jump cali-pri-prof", kAllowed, "counter drop comment \"missing profile missing\""}));
   EXPECT_EQ(ChainRules(t, "cali-pi-t1/a"),
             (Rules{"counter meta mark set meta mark | 0x01000000 return comment \"policy t1/a "
                    "inbound rule 1\""}));

@@ -54,7 +54,6 @@ void DescribeMatch(std::string& out, const calc::RuleMatch& m, const char* neg,
   if (m.icmp_code) add(fmt::format("icmp-code {}", *m.icmp_code));
 }
 
-
 class Tracer {
  public:
   Tracer(const DesiredState& s, const InterfaceResolution& r, const TraceQuery& q)
@@ -126,9 +125,10 @@ class Tracer {
   V Output() {
     const std::string& out = q_.out_iface;
     if (HasWorkloadPrefix(s_.config, out)) {
-      Step(fmt::format("interface {} is a workload interface: host-to-workload traffic is not "
-                       "policed",
-                       out));
+      Step(
+          fmt::format("interface {} is a workload interface: host-to-workload traffic is not "
+                      "policed",
+                      out));
       return V::kAllow;
     }
     const V v = HostEndpoint(out, /*inbound=*/false);
@@ -173,9 +173,9 @@ class Tracer {
 
   // cali-wl-to-host: traffic from a workload to this host.
   V WorkloadToHost(const std::string& iface) {
-    const bool mld_ndp = p_.proto == 58 && (p_.icmp_type == 130 || p_.icmp_type == 131 ||
-                                            p_.icmp_type == 132 || p_.icmp_type == 133 ||
-                                            p_.icmp_type == 135 || p_.icmp_type == 136);
+    const bool mld_ndp =
+        p_.proto == 58 && (p_.icmp_type == 130 || p_.icmp_type == 131 || p_.icmp_type == 132 ||
+                           p_.icmp_type == 133 || p_.icmp_type == 135 || p_.icmp_type == 136);
     const bool dhcp = p_.proto == 17 && ((p_.family == 4 && p_.sport == 68 && p_.dport == 67) ||
                                          (p_.family == 6 && p_.sport == 546 && p_.dport == 547));
     if (mld_ndp || dhcp || (p_.proto == 17 && p_.dport == 53)) {
@@ -190,8 +190,7 @@ class Tracer {
     }
     if (const V v = Workload(iface, /*from_workload=*/true); Final(v)) return v;
     Step("workload to host allowed by its outbound policy; DefaultEndpointToHostAction " +
-         std::string(config::ToString(s_.config.default_endpoint_to_host_action)) +
-         " accepts");
+         std::string(config::ToString(s_.config.default_endpoint_to_host_action)) + " accepts");
     return V::kAllow;
   }
 
@@ -200,7 +199,8 @@ class Tracer {
     const auto* ep = WorkloadOf(iface);
     if (!ep) return Drop(fmt::format("workload interface {} without endpoint: dropped", iface));
     Step(DescribeInterface(s_, r_, iface, p_.family));
-    if (!ep->active) return Drop(fmt::format("workload endpoint {} is not active", ep->id.endpoint));
+    if (!ep->active)
+      return Drop(fmt::format("workload endpoint {} is not active", ep->id.endpoint));
     // From the workload its outbound rules apply, to it its inbound ones.
     return List(ep->policy, /*inbound=*/!from_workload, /*untracked=*/false);
   }
@@ -232,7 +232,8 @@ class Tracer {
     for (size_t i = 0; i < rules.size(); ++i) {
       const calc::Rule& r = rules[i];
       if (!Matches(r, p_, s_.ip_sets)) continue;
-      const std::string step = fmt::format("{} rule {}: {}", where, i + 1, DescribeRule(r, Label()));
+      const std::string step =
+          fmt::format("{} rule {}: {}", where, i + 1, DescribeRule(r, Label()));
       switch (r.action) {
         case model::Action::kAllow:
           Step(step);
@@ -280,9 +281,10 @@ class Tracer {
         }
       }
       if (!passed && !untracked) {
-        return Drop(fmt::format("tier {} applies but none of its policies allowed or passed the "
-                                "packet: dropped at the end of the tier",
-                                tier.name));
+        return Drop(
+            fmt::format("tier {} applies but none of its policies allowed or passed the "
+                        "packet: dropped at the end of the tier",
+                        tier.name));
       }
     }
     if (untracked) {
@@ -299,9 +301,10 @@ class Tracer {
       if (o == RuleOutcome::kAllow) return V::kReturned;
       if (o == RuleOutcome::kDeny) return Drop("denied by that rule");
     }
-    return Drop(fmt::format("no policy or profile allowed the packet: the endpoint's final drop "
-                            "({})",
-                            Dir(inbound)));
+    return Drop(
+        fmt::format("no policy or profile allowed the packet: the endpoint's final drop "
+                    "({})",
+                    Dir(inbound)));
   }
 
   const DesiredState& s_;
@@ -349,8 +352,8 @@ std::string DescribeInterface(const DesiredState& s, const InterfaceResolution& 
                        iface);
   }
   const auto id = HostEndpointOfInterface(s, r, iface, family);
-  if (!id) return fmt::format("interface {} is not a host endpoint for IPv{}: not policed", iface,
-                              family);
+  if (!id)
+    return fmt::format("interface {} is not a host endpoint for IPv{}: not policed", iface, family);
   const auto& ep = s.host_endpoints.at(*id);
   return fmt::format("interface {} is host endpoint {} ({})", iface, id->endpoint,
                      ep.name ? "by name" : fmt::format("by expected IPv{} address", family));

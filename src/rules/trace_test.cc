@@ -13,11 +13,11 @@ namespace {
 
 using testing::Allow;
 using testing::C;
+using ::testing::Contains;
+using ::testing::HasSubstr;
 using testing::Ports;
 using testing::Proto;
 using testing::WithAction;
-using ::testing::Contains;
-using ::testing::HasSubstr;
 
 model::IpAddr Ip(const char* s) { return *model::ParseIpAddr(s, 0); }
 
@@ -159,8 +159,9 @@ TEST_F(TraceTest, UntrackedPolicyDecidesBeforeNormalPolicyOrFallsThrough) {
   const TraceResult t = In("eth0", 82);
   EXPECT_TRUE(t.allowed);
   EXPECT_THAT(t.steps, Contains("untracked: no untracked policy decided; normal policy goes on"));
-  EXPECT_EQ(t.steps.back(), "tier default policy normal inbound rule 1: allow proto tcp "
-                            "dst-ports 82");
+  EXPECT_EQ(t.steps.back(),
+            "tier default policy normal inbound rule 1: allow proto tcp "
+            "dst-ports 82");
 }
 
 TEST_F(TraceTest, WorkloadInterfacesFollowTheirEndpointAndTheEndpointToHostAction) {
@@ -195,8 +196,9 @@ TEST_F(TraceTest, ForwardedTrafficCrossesBothHostEndpoints) {
   Host("b", "eth1", {{"default", {"out"}}});
   TraceResult t = Run("eth0", "eth1", 80, "10.1.0.2", "10.2.0.2");
   EXPECT_TRUE(t.allowed);
-  EXPECT_EQ(t.steps.back(), "tier default policy out outbound rule 1: allow proto tcp "
-                            "dst-ports 80");
+  EXPECT_EQ(t.steps.back(),
+            "tier default policy out outbound rule 1: allow proto tcp "
+            "dst-ports 80");
   t = Run("eth1", "eth0", 80, "10.2.0.2", "10.1.0.2");  // b inbound has no allow
   EXPECT_FALSE(t.allowed);
 }
