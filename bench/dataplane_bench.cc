@@ -292,19 +292,26 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-void BM_PacketPathIperf3(benchmark::State& state) {
+// Namespaces "h" (eth0 10.99.0.1, a listener on 7000, this thread in it) and
+// "cli" (peer0 10.99.0.2); false (the benchmark skipped) when that fails.
+bool PacketPathSandbox(NetnsSandbox& sb, benchmark::State& state) {
   if (geteuid() != 0) {
     state.SkipWithError("the packet path benchmark needs root (network namespaces)");
-    return;
+    return false;
   }
-  NetnsSandbox sb;
   if (!sb.Add("h").ok() || !sb.Add("cli").ok() || !sb.Veth("h", "eth0", "cli", "peer0").ok() ||
       sb.Exec("h", "ip addr add 10.99.0.1/24 dev eth0") != 0 ||
       sb.Exec("cli", "ip addr add 10.99.0.2/24 dev peer0") != 0 || !sb.Listen("h", 7000).ok() ||
       !sb.Enter("h").ok()) {
     state.SkipWithError("cannot set up the namespaces");
-    return;
+    return false;
   }
+  return true;
+}
+
+void BM_PacketPathIperf3(benchmark::State& state) {
+  NetnsSandbox sb;
+  if (!PacketPathSandbox(sb, state)) return;
   const std::vector<calc::Message> msgs = PacketPathPolicies();
   const int rounds = static_cast<int>(state.range(0));
   std::vector<double> bare, table;
@@ -376,17 +383,8 @@ std::vector<calc::Message> UntrackedPolicies(int policies) {
 }
 
 void BM_CounterCostUntracked(benchmark::State& state) {
-  if (geteuid() != 0) {
-    state.SkipWithError("the packet path benchmark needs root (network namespaces)");
-    return;
-  }
   NetnsSandbox sb;
-  if (!sb.Add("h").ok() || !sb.Add("cli").ok() || !sb.Veth("h", "eth0", "cli", "peer0").ok() ||
-      sb.Exec("h", "ip addr add 10.99.0.1/24 dev eth0") != 0 ||
-      sb.Exec("cli", "ip addr add 10.99.0.2/24 dev peer0") != 0 || !sb.Enter("h").ok()) {
-    state.SkipWithError("cannot set up the namespaces");
-    return;
-  }
+  if (!PacketPathSandbox(sb, state)) return;
   rules::DesiredState st;
   for (const auto& m : UntrackedPolicies(static_cast<int>(state.range(0)))) {
     rules::ApplyMessage(st, m);

@@ -106,16 +106,15 @@ std::optional<Target> FindTarget(const daemon::HostModel& m, const ExplainOption
     for (const auto& a : ep.expected_ipv4_addrs) v4.push_back(a.ToString());
     for (const auto& a : ep.expected_ipv6_addrs) v6.push_back(a.ToString());
     endpoint = {{"kind", "host"},    {"id", ep.id.endpoint},      {"interfaces", ifaces},
-                  {"resolution", how}, {"expected_ipv4_addrs", v4}, {"expected_ipv6_addrs", v6}};
+                {"resolution", how}, {"expected_ipv4_addrs", v4}, {"expected_ipv6_addrs", v6}};
   };
   auto workload_target = [&](const calc::WorkloadEndpointUpdate& ep) {
     t.policy = &ep.policy;
     t.host = false;
-    endpoint = {
-        {"kind", "workload"},
-        {"id", fmt::format("{}/{}/{}", ep.id.orchestrator, ep.id.workload, ep.id.endpoint)},
-        {"interfaces", json::array({ep.name})},
-        {"active", ep.active}};
+    endpoint = {{"kind", "workload"},
+                {"id", fmt::format("{}/{}/{}", ep.id.orchestrator, ep.id.workload, ep.id.endpoint)},
+                {"interfaces", json::array({ep.name})},
+                {"active", ep.active}};
   };
   if (!o.endpoint.empty()) {
     if (auto it = s.host_endpoints.find({o.endpoint}); it != s.host_endpoints.end()) {
