@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "base/build_info.h"
+#include "daemon/fast_summary.h"
 
 namespace felix::daemon {
 namespace {
@@ -136,6 +137,40 @@ TEST(MetricsTest, BuildInfoNamesVersionAndCommit) {
   EXPECT_EQ(Sample(text, series), 1) << text;
   EXPECT_TRUE(std::regex_match(std::string(BuildVersion()), std::regex(R"(\d+\.\d+\.\d+)")));
   EXPECT_FALSE(BuildCommit().empty());
+}
+
+TEST(FastSummaryTest, BucketsAreMonotonicAndTheirEdgesWithinAQuarterOctave) {
+  int last = -1;
+  for (uint64_t ns = 0; ns < (uint64_t{1} << 33); ns = ns * 9 / 8 + 1) {
+    const int b = FastSummary::Bucket(ns);
+    EXPECT_GE(b, last) << ns;
+    last = b;
+    if (b < FastSummary::kBuckets - 1) {
+      EXPECT_LT(static_cast<double>(ns), FastSummary::UpperNs(b)) << ns;
+      EXPECT_LE(FastSummary::UpperNs(b), std::max(4.0, 1.26 * static_cast<double>(ns) + 1)) << ns;
+    }
+  }
+  EXPECT_EQ(FastSummary::Bucket(uint64_t{1} << 40), FastSummary::kBuckets - 1);
+}
+
+TEST(FastSummaryTest, QuantilesOfTheRecentWindowCountAndSumOfAll) {
+  FastSummary s;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 1; i <= 1000; ++i) s.Observe(std::chrono::microseconds(i), t0);
+  auto f = s.Collect("x_seconds", "help");
+  ASSERT_EQ(f.metric.size(), 1u);
+  const auto& m = f.metric[0].summary;
+  EXPECT_EQ(m.sample_count, 1000u);
+  EXPECT_NEAR(m.sample_sum, 0.5005, 1e-9);
+  ASSERT_EQ(m.quantile.size(), 3u);
+  EXPECT_NEAR(m.quantile[0].value, 500e-6, 500e-6 * 0.26);  // within a bucket
+  EXPECT_NEAR(m.quantile[2].value, 990e-6, 990e-6 * 0.26);
+  // Ten minutes later both halves have turned over: only the new values.
+  s.Observe(std::chrono::seconds(1), t0 + std::chrono::minutes(5));
+  s.Observe(std::chrono::seconds(1), t0 + std::chrono::minutes(10));
+  f = s.Collect("x_seconds", "help");
+  EXPECT_NEAR(f.metric[0].summary.quantile[0].value, 1.0, 0.26);
+  EXPECT_EQ(f.metric[0].summary.sample_count, 1002u);
 }
 
 }  // namespace
