@@ -7,8 +7,8 @@
 namespace felix::daemon {
 
 int FastSummary::Bucket(uint64_t ns) {
-  if (ns < 4) return static_cast<int>(ns);  // 0..3 ns: one bucket each
-  const int width = std::bit_width(ns);     // ns in [2^(width-1), 2^width)
+  if (ns < 4) return static_cast<int>(ns);                    // 0..3 ns: one bucket each
+  const int width = std::bit_width(ns);                       // ns in [2^(width-1), 2^width)
   const int sub = static_cast<int>((ns >> (width - 3)) & 3);  // the next two bits
   const int b = (width - 1) * 4 + sub - 4;
   return b < kBuckets ? b : kBuckets - 1;

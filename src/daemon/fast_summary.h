@@ -8,11 +8,11 @@
 // adds.
 #pragma once
 
+#include <prometheus/metric_family.h>
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <prometheus/metric_family.h>
 #include <string>
 #include <vector>
 
