@@ -75,21 +75,27 @@ void ActiveRulesCalculator::UpdatePolicy(const PolicyId& id, const model::Policy
 
 void ActiveRulesCalculator::UpdateTier(const std::string& tier,
                                        const model::TierMetadata* metadata) {
-  std::optional<double> before = TierOrder(tier);
+  const std::optional<double> before = TierOrder(tier);
+  const bool pass_before = TierDefaultPass(tier);
   if (metadata) {
-    tier_orders_[tier] = metadata->order;
+    tiers_[tier] = *metadata;
   } else {
-    tier_orders_.erase(tier);
+    tiers_.erase(tier);
   }
-  if (before == TierOrder(tier)) return;
+  if (before == TierOrder(tier) && pass_before == TierDefaultPass(tier)) return;
   auto it = tier_policies_.find(tier);
   if (it == tier_policies_.end()) return;
   for (uint32_t h : it->second) MarkUsers(*policies_[h]);
 }
 
 std::optional<double> ActiveRulesCalculator::TierOrder(const std::string& tier) const {
-  auto it = tier_orders_.find(tier);
-  return it == tier_orders_.end() ? std::nullopt : it->second;
+  auto it = tiers_.find(tier);
+  return it == tiers_.end() ? std::nullopt : it->second.order;
+}
+
+bool ActiveRulesCalculator::TierDefaultPass(const std::string& tier) const {
+  auto it = tiers_.find(tier);
+  return it != tiers_.end() && it->second.default_action == model::TierDefaultAction::kPass;
 }
 
 void ActiveRulesCalculator::UpdateProfileRules(const std::string& id,
@@ -151,7 +157,8 @@ void ActiveRulesCalculator::Resolve(uint32_t local, EndpointPolicy* out) const {
   std::vector<AppliedPolicy> applied;
   for (uint32_t h : labels_.MatchesOf(local)) {
     const PolicyEntry& p = *policies_[h];
-    applied.push_back(AppliedPolicy{&p.id.tier, &p.id.name, TierOrder(p.id.tier), p.policy.order,
+    applied.push_back(AppliedPolicy{&p.id.tier, &p.id.name, TierOrder(p.id.tier),
+                                    TierDefaultPass(p.id.tier), p.policy.order,
                                     p.policy.untracked});
   }
   ResolveTiers(std::move(applied), endpoints_[local].host, out);

@@ -90,6 +90,7 @@ class ActiveRulesCalculator final : private LabelIndex::Observer {
   void UnrefProfile(const std::string& id);
   void MarkUsers(const PolicyEntry& p);
   std::optional<double> TierOrder(const std::string& tier) const;
+  bool TierDefaultPass(const std::string& tier) const;
 
   Output& output_;
   LabelIndex labels_;                                 // local endpoints x policy selectors
@@ -97,7 +98,7 @@ class ActiveRulesCalculator final : private LabelIndex::Observer {
   std::vector<uint32_t> free_policies_;
   std::map<PolicyId, uint32_t> policy_handles_;
   std::map<std::string, std::set<uint32_t>> tier_policies_;
-  std::map<std::string, std::optional<double>> tier_orders_;  // tiers with metadata
+  std::map<std::string, model::TierMetadata> tiers_;  // tiers with metadata
   std::map<std::string, ProfileEntry> profiles_;
   std::vector<Endpoint> endpoints_;
 };

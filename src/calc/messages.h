@@ -105,6 +105,9 @@ struct ActiveProfileRemove {
 struct TierInfo {
   std::string name;
   std::vector<std::string> policies;  // policy names in this tier, (order, name) order
+  // The tier's default_action is pass: a packet its policies leave undecided
+  // goes on to the next tier (or the profiles) instead of being dropped.
+  bool default_pass = false;
   friend auto operator<=>(const TierInfo&, const TierInfo&) = default;
 };
 

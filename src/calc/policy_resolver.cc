@@ -14,7 +14,9 @@ double OrderOf(const std::optional<double>& o) {
 
 void Group(const std::vector<const AppliedPolicy*>& sorted, std::vector<TierInfo>* out) {
   for (const AppliedPolicy* p : sorted) {
-    if (out->empty() || out->back().name != *p->tier) out->push_back(TierInfo{*p->tier, {}});
+    if (out->empty() || out->back().name != *p->tier) {
+      out->push_back(TierInfo{*p->tier, {}, p->tier_default_pass});
+    }
     out->back().policies.push_back(*p->name);
   }
 }

@@ -19,6 +19,7 @@ struct AppliedPolicy {
   const std::string* tier;
   const std::string* name;
   std::optional<double> tier_order;  // empty = +inf
+  bool tier_default_pass = false;    // the tier's default_action is pass
   std::optional<double> order;       // empty = +inf
   bool untracked = false;
 };

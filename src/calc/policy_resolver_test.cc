@@ -77,7 +77,7 @@ TEST(PolicyResolverTest, Table) {
   for (const ResolveCase& c : kCases) {
     std::vector<AppliedPolicy> applied;
     for (const P& p : c.policies) {
-      applied.push_back(AppliedPolicy{&p.tier, &p.name, p.tier_order, p.order, p.untracked});
+      applied.push_back(AppliedPolicy{&p.tier, &p.name, p.tier_order, false, p.order, p.untracked});
     }
     EndpointPolicy out;
     out.profile_ids = {"kept"};

@@ -53,7 +53,9 @@ json Tiers(const daemon::HostModel& m, const std::vector<calc::TierInfo>& tiers,
                        : Rules(m, inbound ? it->second.inbound : it->second.outbound);
       policies.push_back(std::move(p));
     }
-    out.push_back({{"tier", t.name}, {"policies", std::move(policies)}});
+    out.push_back({{"tier", t.name},
+                   {"default_action", t.default_pass ? "pass" : "deny"},
+                   {"policies", std::move(policies)}});
   }
   return out;
 }
@@ -184,7 +186,10 @@ void Text(const json& j, std::ostream& out) {
           out << "        " << ++n << ". " << r.get<std::string>() << "\n";
         if (n == 0) out << "        (no rules for this direction)\n";
       }
-      if (title[0] == '\0') out << "      end of tier: drop unless a policy allowed or passed\n";
+      if (title[0] != '\0') continue;
+      out << (t.value("default_action", "deny") == "pass"
+                  ? "      end of tier: pass to what follows (default_action pass)\n"
+                  : "      end of tier: drop unless a policy allowed or passed\n");
     }
   };
   for (const auto& d : j["directions"]) {

@@ -257,10 +257,11 @@ TEST_F(DifferentialNetnsTest, RandomRulesAgreeWithTraceOnRealPackets) {
     std::vector<calc::Message> msgs = c == 0 ? base : std::vector<calc::Message>{};
     msgs.push_back(Policy("diff", random_rules(layered ? 3 : 2), random_rules(layered ? 3 : 2)));
     calc::HostEndpointUpdate ep = Hep("ep0", "eth0", {"diff"});
+    ep.policy.tiers[0].default_pass = g.Pick(4) == 0;
     if (layered) {
       msgs.push_back(Policy("second", random_rules(2), random_rules(2), "t2"));
       msgs.push_back(calc::ActiveProfileUpdate{"prof", random_rules(2), random_rules(2)});
-      ep.policy.tiers.push_back(calc::TierInfo{"t2", {"second"}});
+      ep.policy.tiers.push_back(calc::TierInfo{"t2", {"second"}, g.Pick(3) == 0});
       ep.policy.profile_ids = {"prof"};
     }
     msgs.push_back(ep);

@@ -129,7 +129,11 @@ std::string CanonicalJson(const Value& v) {
                         [](const ProfileTags& t) { return Dump(json(t.tags)); },
                         [](const ProfileLabels& l) { return Dump(LabelsJson(l.labels)); },
                         [](const TierMetadata& t) {
-                          return Dump({{"order", OrderJson(t.order)}});
+                          json j = {{"order", OrderJson(t.order)}};
+                          if (t.default_action == TierDefaultAction::kPass) {
+                            j["default_action"] = "pass";
+                          }
+                          return Dump(j);
                         },
                         [](const Policy& p) {
                           return Dump({{"selector", p.selector.canonical()},

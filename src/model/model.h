@@ -121,8 +121,14 @@ struct ProfileLabels {
 
 // Orders: empty = "default" (+infinity). A JSON number that overflows to +inf
 // is also stored as empty; -inf is stored as the lowest finite double.
+// What happens to a packet that a tier's policies apply to but none of
+// them allowed, denied or passed: Calico's tier `defaultAction`.
+enum class TierDefaultAction { kDeny, kPass };
+
 struct TierMetadata {
   std::optional<double> order;
+  // "default_action": "deny" (the default) or "pass" (case-insensitive).
+  TierDefaultAction default_action = TierDefaultAction::kDeny;
   friend bool operator==(const TierMetadata&, const TierMetadata&) = default;
 };
 

@@ -90,6 +90,15 @@ Decoded DecodeTierMetadata(const TierMetadataKey& key, const Json& v) {
   if (!ParseOrder(v, out.order)) {
     issues.Add("Tier data \"order\" field should be number or \"default\"");
   }
+  if (const auto it = v.find("default_action"); it != v.end()) {
+    const std::string a = it->is_string() ? ToLower(it->get<std::string>()) : "";
+    if (a == "pass") {
+      out.default_action = TierDefaultAction::kPass;
+    } else if (a != "deny") {
+      issues.Add(fmt::format("Tier data \"default_action\" should be \"deny\" or \"pass\", not {}",
+                             PyRepr(*it)));
+    }
+  }
   if (!issues.empty()) return Rejected(issues);
   return Accepted(out);
 }

@@ -270,9 +270,9 @@ void ValidateCriteria(Json& rule, std::string_view neg, Issues& issues, Rule& r)
 
   if (const Json* action = Get(rule, key("action"))) {
     bool known = false;
-    for (auto [name, a] :
-         {std::pair{"allow", Action::kAllow}, std::pair{"deny", Action::kDeny},
-          std::pair{"next-tier", Action::kNextTier}, std::pair{"log", Action::kLog}}) {
+    for (auto [name, a] : {std::pair{"allow", Action::kAllow}, std::pair{"deny", Action::kDeny},
+                           std::pair{"next-tier", Action::kNextTier},
+                           std::pair{"pass", Action::kNextTier}, std::pair{"log", Action::kLog}}) {
       if (IsStr(action, name)) {
         known = true;
         if (neg.empty()) r.action = a;

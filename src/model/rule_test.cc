@@ -21,6 +21,8 @@ TEST(RuleTest, Accepts) {
       {"empty rule allows", R"({})", R"({"action":"allow"})"},
       {"deny", R"({"action": "deny"})", R"({"action":"deny"})"},
       {"next-tier", R"({"action": "next-tier"})", R"({"action":"next-tier"})"},
+      {"pass is next-tier (Calico v3's spelling)", R"({"action": "pass"})",
+       R"({"action":"next-tier"})"},
       {"log", R"({"action": "log"})", R"({"action":"log"})"},
       {"protocol number becomes string", R"({"protocol": 6})",
        R"({"action":"allow","protocol":"6"})"},

@@ -35,7 +35,7 @@ void AddTiers(std::vector<std::string>& out, const DesiredState& s,
       out.push_back(after_policy);
       first_policy = false;
     }
-    if (!tier_end.empty()) {
+    if (!tier_end.empty() && !tier.default_pass) {
       out.push_back(fmt::format("{} {}", tier_end, CommentStatement("end of tier " + tier.name)));
     }
   }

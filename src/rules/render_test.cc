@@ -251,6 +251,20 @@ TEST(RenderTest, TiersNextTierAndProfiles) {
   EXPECT_EQ(ChainRules(t, "cali-pro-prof"), Rules{});
 }
 
+TEST(RenderTest, ATierWhoseDefaultActionIsPassHasNoDropAtItsEnd) {
+  DesiredState s = WithPolicies();
+  calc::EndpointPolicy p;
+  p.tiers = {{"t1", {"a", "b"}, /*default_pass=*/true}, {"t2", {"c"}}};
+  p.profile_ids = {"prof"};
+  s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
+  EXPECT_EQ(Effective(Render(s, {}), "cali-fh-ep"),
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "jump cali-pi-t1/a", kAllowed,
+                   "meta mark & 0x02000000 == 0 jump cali-pi-t1/b", kAllowed,
+                   // no end-of-tier drop for t1: on to t2
+                   "meta mark set meta mark & 0xfdffffff", "jump cali-pi-t2/c", kAllowed,
+                   TierDrop("t2"), "jump cali-pri-prof", kAllowed, kFinal}));
+}
+
 TEST(RenderTest, EndpointsWithEqualPolicyShareOneListChain) {
   DesiredState s = WithPolicies();
   calc::EndpointPolicy all;

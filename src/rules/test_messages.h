@@ -124,7 +124,7 @@ class RandomMessages {
   calc::EndpointPolicy Policy(bool host) {
     calc::EndpointPolicy p;
     for (const char* tier : {"t0", "t1"}) {
-      if (Pick(2)) p.tiers.push_back({tier, {Id("p", 4), Id("p", 4)}});
+      if (Pick(2)) p.tiers.push_back({tier, {Id("p", 4), Id("p", 4)}, Pick(4) == 0});
     }
     if (host && Pick(3) == 0) p.untracked_tiers.push_back({"t0", {Id("p", 4)}});
     for (int i = Pick(3); i > 0; --i) p.profile_ids.push_back(Id("pr", 3));

@@ -280,7 +280,10 @@ class Tracer {
           break;
         }
       }
-      if (!passed && !untracked) {
+      if (!passed && !untracked && tier.default_pass) {
+        Step(fmt::format("tier {}: no policy decided; its default action passes to what follows",
+                         tier.name));
+      } else if (!passed && !untracked) {
         return Drop(
             fmt::format("tier {} applies but none of its policies allowed or passed the "
                         "packet: dropped at the end of the tier",

@@ -115,6 +115,18 @@ TEST_F(TraceTest, NextTierPassesToTheNextTierAndThenToProfiles) {
   EXPECT_THAT(t.steps.back(), HasSubstr("the endpoint's final drop (inbound)"));
 }
 
+TEST_F(TraceTest, ATierWithDefaultActionPassLeavesUndecidedPacketsToWhatFollows) {
+  Policy("t1", "web", {TcpTo(80)});
+  s_.profiles["prof"] = {"prof", {TcpTo(81)}, {}};
+  Host("ep", "eth0", {{"t1", {"web"}, /*default_pass=*/true}}, {"prof"});
+  TraceResult t = In("eth0", 81);
+  EXPECT_TRUE(t.allowed);
+  EXPECT_THAT(t.steps, Contains("tier t1: no policy decided; its default action passes to what "
+                                "follows"));
+  EXPECT_EQ(t.steps.back(), "profile prof inbound rule 1: allow proto tcp dst-ports 81");
+  EXPECT_FALSE(In("eth0", 82).allowed);  // the profile's end still drops
+}
+
 TEST_F(TraceTest, AMissingProfileDropsWhereItIsListed) {
   s_.profiles["second"] = {"second", {Allow()}, {}};
   Host("ep", "eth0", {}, {"missing", "second"});
