@@ -3,6 +3,7 @@
 // so both always say the same.
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -29,14 +30,25 @@ std::string Label(const daemon::HostModel& m, const std::string& id) {
   return fmt::format("{} ({}, {} IPs)", id, src == m.ip_set_sources.end() ? "?" : src->second, n);
 }
 
-json Rules(const daemon::HostModel& m, const std::vector<calc::Rule>& rules) {
+// The host model, and the IP sets the explained rules name (collected while
+// their text is written).
+struct Ctx {
+  const daemon::HostModel& m;
+  std::set<std::string> named_sets;
+};
+
+json Rules(Ctx& c, const std::vector<calc::Rule>& rules) {
   json out = json::array();
-  const rules::SetLabel label = [&m](const std::string& id) { return Label(m, id); };
+  const rules::SetLabel label = [&c](const std::string& id) {
+    c.named_sets.insert(id);
+    return Label(c.m, id);
+  };
   for (const auto& r : rules) out.push_back(rules::DescribeRule(r, label));
   return out;
 }
 
-json Tiers(const daemon::HostModel& m, const std::vector<calc::TierInfo>& tiers, bool inbound) {
+json Tiers(Ctx& c, const std::vector<calc::TierInfo>& tiers, bool inbound) {
+  const daemon::HostModel& m = c.m;
   json out = json::array();
   for (const auto& t : tiers) {
     json policies = json::array();
@@ -50,7 +62,7 @@ json Tiers(const daemon::HostModel& m, const std::vector<calc::TierInfo>& tiers,
       const auto it = m.state.policies.find(id);
       p["rules"] = it == m.state.policies.end()
                        ? json::array()
-                       : Rules(m, inbound ? it->second.inbound : it->second.outbound);
+                       : Rules(c, inbound ? it->second.inbound : it->second.outbound);
       policies.push_back(std::move(p));
     }
     out.push_back({{"tier", t.name},
@@ -60,10 +72,11 @@ json Tiers(const daemon::HostModel& m, const std::vector<calc::TierInfo>& tiers,
   return out;
 }
 
-json Direction(const daemon::HostModel& m, const Target& t, bool inbound) {
+json Direction(Ctx& c, const Target& t, bool inbound) {
+  const daemon::HostModel& m = c.m;
   json d = {{"direction", inbound ? "inbound" : "outbound"}};
-  if (t.host) d["untracked_tiers"] = Tiers(m, t.policy->untracked_tiers, inbound);
-  d["tiers"] = Tiers(m, t.policy->tiers, inbound);
+  if (t.host) d["untracked_tiers"] = Tiers(c, t.policy->untracked_tiers, inbound);
+  d["tiers"] = Tiers(c, t.policy->tiers, inbound);
   json profiles = json::array();
   for (const auto& id : t.policy->profile_ids) {
     const auto it = m.state.profiles.find(id);
@@ -72,7 +85,7 @@ json Direction(const daemon::HostModel& m, const Target& t, bool inbound) {
       break;  // the chain drops there: nothing after it applies
     }
     profiles.push_back(
-        {{"id", id}, {"rules", Rules(m, inbound ? it->second.inbound : it->second.outbound)}});
+        {{"id", id}, {"rules", Rules(c, inbound ? it->second.inbound : it->second.outbound)}});
   }
   d["profiles"] = std::move(profiles);
   d["end"] = "drop";
@@ -244,15 +257,16 @@ int Explain(const ExplainOptions& opts, datastore::EtcdClient& etcd, std::ostrea
     for (const auto& f : model->state.config.failsafe_outbound) outb.push_back(f.ToString());
     j["failsafe"] = {{"inbound", in}, {"outbound", outb}};
   }
-  j["directions"] = {Direction(*model, *target, true), Direction(*model, *target, false)};
+  Ctx c{*model, {}};
+  j["directions"] = {Direction(c, *target, true), Direction(c, *target, false)};
   // Every IP set the endpoint's rules name.
   json sets = json::object();
-  const std::string dump = j["directions"].dump();
-  for (const auto& [id, members] : model->state.ip_sets) {
-    if (dump.find(id + " (") == std::string::npos) continue;
+  for (const auto& id : c.named_sets) {
+    const auto members = model->state.ip_sets.find(id);
+    if (members == model->state.ip_sets.end()) continue;
     const auto src = model->ip_set_sources.find(id);
     sets[id] = {{"source", src == model->ip_set_sources.end() ? "?" : src->second},
-                {"ips", members.size()}};
+                {"ips", members->second.size()}};
   }
   j["ip_sets"] = std::move(sets);
   json notes = json::array();

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "base/system.h"
+#include "cli/host_query.h"
 #include "model/model.h"
 #include "rules/trace.h"
 
@@ -288,11 +288,14 @@ bool GuardAllows(const GuardOptions& opts, const std::vector<datastore::KeyUpdat
       return false;
     }
   }
-  auto snap = etcd.GetPrefix("/calico/v1");
-  if (!snap.ok()) {
-    err << "felixctl: lockout guard: " << snap.status().message() << "\n";
-    return force;
-  }
+  // This machine's view (the datastore, its config file, environment and
+  // interfaces), as explain and trace read it; other hosts share the listing.
+  HostQuery q;
+  q.host = opts.local_host;
+  q.config_file = opts.config_file;
+  q.local = opts.read_local_interfaces;
+  auto local = internal::LoadHostInputs(q, etcd, err);
+  if (!local) return force;
   // The hosts concerned: this one, those named by host keys of the change,
   // and for cluster-wide keys (policies, profiles, tiers, global config)
   // every host with a host endpoint.
@@ -309,7 +312,7 @@ bool GuardAllows(const GuardOptions& opts, const std::vector<datastore::KeyUpdat
       cluster_wide = true;
     }
   }
-  for (const auto& kv : daemon::ApplyChanges(snap->kvs, changes)) {
+  for (const auto& kv : daemon::ApplyChanges(local->snapshot, changes)) {
     const auto key = model::ParseKey(kv.key);
     if (const auto* h = key ? std::get_if<model::HostEndpointKey>(&*key) : nullptr) {
       all.insert(h->hostname);
@@ -323,29 +326,12 @@ bool GuardAllows(const GuardOptions& opts, const std::vector<datastore::KeyUpdat
   if (cluster_wide) {
     for (const auto& h : all) add(h);
   }
-  std::vector<std::string> notes;
-  if (hosts.size() > kMaxHosts) {
-    notes.push_back(
-        fmt::format("{} hosts concerned; the guard checked the first {}", hosts.size(), kMaxHosts));
-    hosts.resize(kMaxHosts);
-  }
-  std::optional<std::string> file_text;
-  if (auto t = ReadFileIfExists(opts.config_file); t.ok()) file_text = *t;
-  std::optional<dataplane::InterfaceAddrs> local;
-  if (opts.read_local_interfaces) {
-    if (auto m = dataplane::MakeNetlinkInterfaceMonitor(); m.ok()) local = (*m)->Interfaces();
-  }
-  std::vector<daemon::HostModelInputs> inputs;
-  for (const auto& h : hosts) {
+  if (hosts.size() > kMaxHosts) hosts.resize(kMaxHosts);  // the first: this one, then named
+  std::vector<daemon::HostModelInputs> inputs = {*local};
+  for (size_t i = 1; i < hosts.size(); ++i) {
     daemon::HostModelInputs in;
-    in.hostname = h;
-    in.snapshot = snap->kvs;
-    if (h == opts.local_host) {
-      in.config_file_text = file_text;
-      in.config_file_path = opts.config_file;
-      in.env = ProcessEnvironment();
-      in.interfaces = local;
-    }
+    in.hostname = hosts[i];
+    in.snapshot = local->snapshot;
     inputs.push_back(std::move(in));
   }
   const GuardFindings f = CheckChange(opts, inputs, changes);

@@ -171,7 +171,7 @@ struct Metrics::Impl {
           .Add({},
                prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                        0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
-  prometheus::Family<prometheus::Gauge>& gauges =
+  prometheus::Family<prometheus::Gauge>& build_info =
       BuildGauge()
           .Name("felix_build_info")
           .Help("Always 1; the labels say which Felix++ this is.")
@@ -228,7 +228,7 @@ struct Metrics::Impl {
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {
-  impl_->gauges
+  impl_->build_info
       .Add({{"version", std::string(BuildVersion())}, {"git_commit", std::string(BuildCommit())}})
       .Set(1);
 }
