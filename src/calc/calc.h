@@ -33,6 +33,7 @@ struct CalcStats {
   size_t hosts = 0;  // hosts with at least one endpoint
   size_t host_endpoints = 0, workload_endpoints = 0;
   size_t policies = 0, profiles = 0, tiers = 0;
+  size_t network_sets = 0;
 };
 
 class CalcGraph {

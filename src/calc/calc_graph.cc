@@ -11,6 +11,7 @@
 //     ├─ tier metadata, policies ─────────────────▶ ActiveRulesCalculator
 //     │                                              (local endpoints x policy
 //     │                                               selectors; owns a LabelIndex)
+//     ├─ network sets ────────▶ IpSetIndex (as remote endpoints)
 //     └─ endpoints ─▶ local endpoint filter ─┬─ every host ─▶ IpSetIndex
 //                                            └─ this host ──▶ ActiveRulesCalculator
 //
@@ -149,17 +150,30 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
     Count(policy_ids, PolicyId{k.tier, k.policy}, As<model::Policy>(v) != nullptr);
     active.UpdatePolicy(PolicyId{k.tier, k.policy}, As<model::Policy>(v));
   }
+  // A network set feeds rule selectors' IP sets like a remote endpoint; no
+  // policy selects it (it never reaches the ActiveRulesCalculator).
+  void Handle(const model::NetworkSetKey& k, const std::optional<model::Value>& v) {
+    std::string key = JoinKey({"n", k.name});
+    const model::NetworkSet* set = As<model::NetworkSet>(v);
+    if (!set) return RemoveEndpoint(key);
+    ip_sets.UpdateEndpoint(EndpointHandle(key), set->labels, set->profile_ids, set->nets);
+  }
   template <typename K>
   void Handle(const K&, const std::optional<model::Value>&) {}  // Ready, config, pools, bird_ip
 
   // --- Endpoint bookkeeping -------------------------------------------------
 
-  // The host part of an endpoint key text ("h\nHOST\n..." / "w\nHOST\n...").
+  // The host part of an endpoint key text ("h\nHOST\n..." / "w\nHOST\n...");
+  // network sets ("n\nNAME") have none.
   static std::string_view KeyHost(std::string_view key) {
     const size_t a = key.find('\n') + 1, b = key.find('\n', a);
     return key.substr(a, b - a);
   }
   void CountEndpoint(const std::string& key, int delta) {
+    if (key[0] == 'n') {
+      network_set_count += delta;
+      return;
+    }
     (key[0] == 'h' ? host_endpoint_count : workload_endpoint_count) += delta;
     auto [it, added] = endpoints_per_host.try_emplace(std::string(KeyHost(key)), 0);
     it->second += delta;
@@ -321,7 +335,7 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
   std::vector<uint32_t> free_locals;
   uint32_t next_local = 0;
   // For Stats(): counts, and ids of the few objects that are not endpoints.
-  size_t host_endpoint_count = 0, workload_endpoint_count = 0;
+  size_t host_endpoint_count = 0, workload_endpoint_count = 0, network_set_count = 0;
   std::unordered_map<std::string, uint32_t> endpoints_per_host;
   std::set<PolicyId> policy_ids;
   std::set<std::string> profile_ids, tier_ids;
@@ -340,7 +354,8 @@ void CalcGraph::Flush(MessageSink& sink) { impl_->sequencer.Flush(*impl_, sink);
 CalcStats CalcGraph::Stats() const {
   const Impl& i = *impl_;
   return CalcStats{i.endpoints_per_host.size(), i.host_endpoint_count, i.workload_endpoint_count,
-                   i.policy_ids.size(),         i.profile_ids.size(),  i.tier_ids.size()};
+                   i.policy_ids.size(),         i.profile_ids.size(),  i.tier_ids.size(),
+                   i.network_set_count};
 }
 
 }  // namespace felix::calc

@@ -47,7 +47,7 @@ void AddValidateCommand(CLI::App& app, Invocation& inv, ValidateOptions& o, std:
   auto* key = v->add_option("--key", o.key, "The etcd key (kind and ids come from it)");
   auto* kind = v->add_option("--kind", o.kind,
                              "host-endpoint|workload-endpoint|profile-rules|profile-tags|"
-                             "profile-labels|tier|policy|rule|ipam-pool");
+                             "profile-labels|tier|policy|rule|ipam-pool|network-set");
   key->excludes(kind);
   v->add_option("--id", o.id, "The object's id as it appears in its key")->needs(kind);
   v->add_option("--hostname", o.hostname, "This agent's hostname (default: the object's host)");

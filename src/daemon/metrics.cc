@@ -307,7 +307,8 @@ std::string_view KeyTypeName(size_t key_index) {
       "ReadyFlagKey",    "GlobalConfigKey",     "HostConfigKey",
       "HostEndpointKey", "WorkloadEndpointKey", "ProfileRulesKey",
       "ProfileTagsKey",  "ProfileLabelsKey",    "TierKey",
-      "PolicyKey",       "HostIPKey",           "IPPoolKey"};
+      "PolicyKey",       "HostIPKey",           "IPPoolKey",
+      "NetworkSetKey"};
   static_assert(std::size(kNames) == std::variant_size_v<model::Key>);
   return key_index < std::size(kNames) ? kNames[key_index] : "unknown";
 }

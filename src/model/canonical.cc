@@ -148,6 +148,11 @@ std::string CanonicalJson(const Value& v) {
                         [](const HostIp& h) { return h.bird_ip.ToString(); },
                         [](const ReadyFlag& r) { return r.raw; },
                         [](const ConfigValue& c) { return c.raw; },
+                        [](const NetworkSet& n) {
+                          return Dump({{"nets", CidrList(n.nets)},
+                                       {"labels", LabelsJson(n.labels)},
+                                       {"profile_ids", n.profile_ids}});
+                        },
                     },
                     v);
 }

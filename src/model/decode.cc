@@ -67,6 +67,7 @@ Decoded DecodeValue(const Key& key, std::string_view raw, const ValidationContex
             [&](const PolicyKey& k) { return DecodePolicy(k, ParseOrNone(raw)); },
             [&](const IpamPoolKey& k) { return DecodeIpamPool(k, ParseOrNone(raw)); },
             [&](const HostIpKey& k) { return DecodeHostIp(k, raw); },
+            [&](const NetworkSetKey& k) { return DecodeNetworkSet(k, ParseOrNone(raw)); },
         },
         key);
   } catch (const std::exception& e) {  // defensive: nothing may escape the layer
@@ -131,6 +132,9 @@ std::string RejectionLogLine(const Key& key, const std::vector<std::string>& iss
           },
           [&](const IpamPoolKey& k) {
             return fmt::format("Validation failed for ipam pool {}{}", k.pool_id, tail);
+          },
+          [&](const NetworkSetKey& k) {
+            return fmt::format("Validation failed for network set {}{}", k.name, tail);
           },
           [&](const HostIpKey& k) {
             // [PY] fetcd's own text (value printed with %s, not repr).

@@ -47,6 +47,9 @@ TEST(RejectionLogLineTest, EveryKind) {
       {"pool", "/calico/v1/ipam/v4/pool/10.0.0.0-8", "{}",
        "Validation failed for ipam pool 10.0.0.0-8, treating as missing: 'cidr' field is "
        "missing; '{}'"},
+      {"network set", "/calico/v1/netset/n1", R"({"nets": ["10.0.0.0/33"]})",
+       "Validation failed for network set n1, treating as missing: '10.0.0.0/33' is not a valid "
+       "CIDR.; '{\"nets\": [\"10.0.0.0/33\"]}'"},
       {"bird_ip", "/calico/v1/host/h1/bird_ip", "bogus",
        "Invalid IP for hostname h1: bogus, treating as deletion"},
       {"raw repr escapes", "/calico/v1/host/h/endpoint/e", "it's\n",

@@ -102,24 +102,7 @@ Common ValidateCommon(const std::string& endpoint_id, Json& ep, Issues& issues) 
     if (!ep.contains("profile_ids")) ep["profile_ids"] = Json::array({ep["profile_id"]});
     ep.erase("profile_id");
   }
-  if (const Json* ids = Get(ep, "profile_ids")) {
-    if (!ids->is_array()) {
-      issues.Add("Expected profile IDs to be a list.");
-    } else {
-      for (const Json& id : *ids) {
-        if (!id.is_string()) {
-          issues.Add("Expected profile IDs to be strings.");
-          break;
-        }
-        if (!IsValidId(id.get_ref<const std::string&>())) {
-          issues.Add(fmt::format("Invalid profile ID '{}'.", PyRepr(id)));
-        } else {
-          c.profile_ids.push_back(id.get<std::string>());
-        }
-        if (issues.full()) break;
-      }
-    }
-  }
+  if (const Json* ids = Get(ep, "profile_ids")) ValidateProfileIds(*ids, issues, c.profile_ids);
   if (const Json* labels = Get(ep, "labels")) ValidateLabelDict(*labels, issues, c.labels);
 
   for (int version : {4, 6}) {

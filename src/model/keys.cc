@@ -8,7 +8,8 @@
 // leading "/" is optional.
 //
 // Escapes follow libcalico-go (Python Felix did not unescape): in
-// orchestrator, workload, endpoint, profile, tier and policy segments the
+// orchestrator, workload, endpoint, profile, tier, policy and network-set
+// segments the
 // exact lower-case sequence "%2f" decodes to "/" and then "%25" to "%" (Go's
 // strings.Replace; "%2F" is left as is). Hostnames, config names and IPAM
 // pool ids are taken verbatim. KeyPath escapes "%" as "%25" first, then "/"
@@ -105,6 +106,7 @@ std::optional<Key> ParseKey(std::string_view path) {
   if (s.size() == 4 && s[0] == "ipam" && (s[1] == "v4" || s[1] == "v6") && s[2] == "pool") {
     return IpamPoolKey{s[1] == "v4" ? 4 : 6, std::string(s[3])};
   }
+  if (s.size() == 2 && s[0] == "netset") return NetworkSetKey{Unescape(s[1])};
   return std::nullopt;
 }
 
@@ -144,6 +146,9 @@ std::string KeyPath(const Key& key) {
           [&](const IpamPoolKey& k) {
             return fmt::format("{}/ipam/v{}/pool/{}", kRoot, k.ip_version, k.pool_id);
           },
+          [&](const NetworkSetKey& k) {
+            return fmt::format("{}/netset/{}", kRoot, Escape(k.name));
+          },
       },
       key);
 }
@@ -156,7 +161,7 @@ Result<Key> KeyForKind(std::string_view kind, std::string_view id, int ip_versio
   struct KindSpec {
     std::string_view kind, noun, form, placeholder, path;
   };
-  static constexpr std::array<KindSpec, 8> kKinds = {{
+  static constexpr std::array<KindSpec, 9> kKinds = {{
       {"host-endpoint", "host endpoint", "HOST/ENDPOINT", "{host}/endpoint",
        "host/{0}/endpoint/{1}"},
       {"workload-endpoint", "workload endpoint", "HOST/ORCHESTRATOR/WORKLOAD/ENDPOINT",
@@ -167,6 +172,7 @@ Result<Key> KeyForKind(std::string_view kind, std::string_view id, int ip_versio
       {"tier", "tier", "TIER", "default", "policy/tier/{0}/metadata"},
       {"policy", "policy", "TIER/POLICY", "default/policy", "policy/tier/{0}/policy/{1}"},
       {"ipam-pool", "ipam pool", "POOL_ID", "pool", "ipam/v{v}/pool/{0}"},
+      {"network-set", "network set", "NAME", "netset", "netset/{0}"},
   }};
   const KindSpec* spec = nullptr;
   for (const KindSpec& k : kKinds) {

@@ -78,9 +78,16 @@ struct IpamPoolKey {
   friend bool operator==(const IpamPoolKey&, const IpamPoolKey&) = default;
 };
 
+// /calico/v1/netset/<name>: a network set (CIDRs with labels that rule
+// selectors match; libcalico-go's NetworkSetKey).
+struct NetworkSetKey {
+  std::string name;
+  friend bool operator==(const NetworkSetKey&, const NetworkSetKey&) = default;
+};
+
 using Key = std::variant<ReadyKey, GlobalConfigKey, HostConfigKey, HostEndpointKey,
                          WorkloadEndpointKey, ProfileRulesKey, ProfileTagsKey, ProfileLabelsKey,
-                         TierMetadataKey, PolicyKey, HostIpKey, IpamPoolKey>;
+                         TierMetadataKey, PolicyKey, HostIpKey, IpamPoolKey, NetworkSetKey>;
 
 // Parses an etcd key. Empty for anything that is not one of ours (unknown,
 // deeper or shallower paths, empty segments); a leading "/" is optional.
@@ -95,10 +102,10 @@ std::string KeyPath(const Key& key);
 // Builds a key from a kind name and the id as it appears in its key:
 // host-endpoint "HOST/ENDPOINT", workload-endpoint "HOST/ORCH/WORKLOAD/ENDPOINT",
 // policy "TIER/POLICY", profile-rules|profile-tags|profile-labels "PROFILE",
-// tier "TIER", ipam-pool "POOL_ID" (ip_version 4 or 6). An empty id gives a
+// tier "TIER", ipam-pool "POOL_ID" (ip_version 4 or 6), network-set "NAME". An empty id gives a
 // valid placeholder id: DEFAULT_HOSTNAME/endpoint,
 // DEFAULT_HOSTNAME/orchestrator/workload/endpoint, "profile", "default",
-// "default/policy", "pool". Segments are decoded like ParseKey's. Errors
+// "default/policy", "pool", "netset". Segments are decoded like ParseKey's. Errors
 // (InvalidArgument): an unknown kind (listing the kinds), a wrong segment
 // count or an empty segment (naming the expected form), an ip_version other
 // than 4 or 6 for ipam-pool.

@@ -59,6 +59,8 @@ INSTANTIATE_TEST_SUITE_P(
                  ""},
         ParseRow{"ipam v6 pool", "/calico/v1/ipam/v6/pool/fd00::-64", IpamPoolKey{6, "fd00::-64"},
                  ""},
+        ParseRow{"network set", "/calico/v1/netset/ns1", NetworkSetKey{"ns1"}, ""},
+        ParseRow{"%2f in network set", "/calico/v1/netset/ns%2fa", NetworkSetKey{"ns/a"}, ""},
         ParseRow{"segment words usable as names", "/calico/v1/host/host/endpoint/endpoint",
                  HostEndpointKey{"host", "endpoint"}, ""},
         // Escapes.
@@ -126,6 +128,8 @@ INSTANTIATE_TEST_SUITE_P(
         ParseRow{"ipam v5", "/calico/v1/ipam/v5/pool/x", std::nullopt, ""},
         ParseRow{"ipam pool dir", "/calico/v1/ipam/v4/pool", std::nullopt, ""},
         ParseRow{"ipam blocks", "/calico/v1/ipam/v4/block/x", std::nullopt, ""},
+        ParseRow{"netset dir", "/calico/v1/netset", std::nullopt, ""},
+        ParseRow{"netset too deep", "/calico/v1/netset/a/b", std::nullopt, ""},
         ParseRow{"unknown subtree", "/calico/v1/unknown/x", std::nullopt, ""}));
 
 struct KindRow {
@@ -189,9 +193,12 @@ INSTANTIATE_TEST_SUITE_P(
         KindRow{"ipam pool placeholder", "ipam-pool", "", 4, IpamPoolKey{4, "pool"}, ""},
         KindRow{"ipam bad version", "ipam-pool", "x", 5, std::nullopt,
                 "ipam pool ip version must be 4 or 6, not 5"},
+        KindRow{"network set", "network-set", "ns1", 4, NetworkSetKey{"ns1"}, ""},
+        KindRow{"network set placeholder", "network-set", "", 4, NetworkSetKey{"netset"}, ""},
         KindRow{"unknown kind", "bogus", "x", 4, std::nullopt,
                 "unknown kind 'bogus'; expected one of host-endpoint, workload-endpoint, "
-                "profile-rules, profile-tags, profile-labels, tier, policy, ipam-pool"}));
+                "profile-rules, profile-tags, profile-labels, tier, policy, ipam-pool, "
+                "network-set"}));
 
 TEST(KeysTest, KeyForKindPlaceholderNeedsAHostname) {
   auto got = KeyForKind("host-endpoint", "", 4, "");

@@ -164,8 +164,19 @@ struct ConfigValue {
   friend bool operator==(const ConfigValue&, const ConfigValue&) = default;
 };
 
-using Value = std::variant<HostEndpoint, WorkloadEndpoint, ProfileRules, ProfileTags, ProfileLabels,
-                           TierMetadata, Policy, IpamPool, HostIp, ReadyFlag, ConfigValue>;
+// A network set (libcalico-go's v1 NetworkSet): CIDRs that rule selectors
+// match through the set's labels (own over its profiles'), as endpoints'
+// addresses are; policy selectors never select it.
+struct NetworkSet {
+  std::vector<Cidr> nets;  // host bits cleared; bare addresses /32, /128; unique, sorted
+  Labels labels;
+  std::vector<std::string> profile_ids;
+  friend bool operator==(const NetworkSet&, const NetworkSet&) = default;
+};
+
+using Value =
+    std::variant<HostEndpoint, WorkloadEndpoint, ProfileRules, ProfileTags, ProfileLabels,
+                 TierMetadata, Policy, IpamPool, HostIp, ReadyFlag, ConfigValue, NetworkSet>;
 
 // ---------------------------------------------------------------------------
 // Decoding.
@@ -199,6 +210,7 @@ std::string CanonicalJson(const Value& v);
 //   tier:          `Validation failed for tier data for tier <t>, ...`
 //   policy:        `Validation failed for policy <tier>/<policy>, ...`
 //   pool:          `Validation failed for ipam pool <id>, ...`
+//   network set:   `Validation failed for network set <name>, ...`
 //   bird_ip:       `Invalid IP for hostname <h>: <raw>, treating as deletion` ([PY])
 // ISSUES = issues joined with one space; RAW = felix::PyRepr(raw), of at most
 // its first 1,024 bytes, then "... (N bytes)".

@@ -167,6 +167,17 @@ std::string IpAddr::ToString() const {
   return buf;
 }
 
+Cidr Cidr::Network() const {
+  Cidr c = *this;
+  const int bits = c.addr.family == 4 ? 32 : 128;
+  for (int i = 0; i < bits / 8; ++i) {
+    const int keep = c.prefix - i * 8;  // bits of this byte inside the prefix
+    if (keep >= 8) continue;
+    c.addr.bytes[i] &= keep <= 0 ? 0 : static_cast<uint8_t>(0xff << (8 - keep));
+  }
+  return c;
+}
+
 std::string Cidr::ToString() const { return addr.ToString() + "/" + std::to_string(prefix); }
 
 std::optional<IpAddr> ParseIpAddr(std::string_view text, int version) {

@@ -27,6 +27,7 @@ struct Cidr {
   int prefix = 0;  // 0-32 or 0-128
 
   std::string ToString() const;  // "<addr>/<prefix>"
+  Cidr Network() const;          // the same prefix with the host bits cleared
   friend auto operator<=>(const Cidr&, const Cidr&) = default;
 };
 

@@ -61,6 +61,25 @@ void ValidateLabelDict(const Json& labels, Issues& issues, Labels& out) {
   }
 }
 
+void ValidateProfileIds(const Json& ids, Issues& issues, std::vector<std::string>& out) {
+  if (!ids.is_array()) {
+    issues.Add("Expected profile IDs to be a list.");
+    return;
+  }
+  for (const Json& id : ids) {
+    if (!id.is_string()) {
+      issues.Add("Expected profile IDs to be strings.");
+      return;
+    }
+    if (!IsValidId(id.get_ref<const std::string&>())) {
+      issues.Add(fmt::format("Invalid profile ID '{}'.", PyRepr(id)));
+    } else {
+      out.push_back(id.get<std::string>());
+    }
+    if (issues.full()) return;
+  }
+}
+
 std::optional<double> OrderFromNumber(double d) {
   if (d == std::numeric_limits<double>::infinity()) return std::nullopt;
   if (d == -std::numeric_limits<double>::infinity()) return std::numeric_limits<double>::lowest();

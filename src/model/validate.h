@@ -54,6 +54,9 @@ bool IsValidInterfaceName(std::string_view s);
 // _validate_label_dict: adds issues; fills `out` with the valid entries.
 void ValidateLabelDict(const Json& labels, Issues& issues, Labels& out);
 
+// A `profile_ids` list: adds issues; fills `out` with the valid ids.
+void ValidateProfileIds(const Json& ids, Issues& issues, std::vector<std::string>& out);
+
 // _validate_rules on a dict holding inbound_rules/outbound_rules (mutated as
 // [PY] did: null rule keys removed, values canonicalised). Missing lists = [].
 void ValidateRules(Json& dict, Issues& issues, RuleList& out);
@@ -70,6 +73,7 @@ Decoded DecodeTierMetadata(const TierMetadataKey& key, const Json& v);
 Decoded DecodePolicy(const PolicyKey& key, Json v);
 Decoded DecodeIpamPool(const IpamPoolKey& key, Json v);
 Decoded DecodeHostIp(const HostIpKey& key, std::string_view raw);
+Decoded DecodeNetworkSet(const NetworkSetKey& key, const Json& v);
 
 // An order value ([PY] numbers.Number) as stored: +inf => empty, -inf =>
 // lowest finite double.

@@ -69,15 +69,9 @@ std::string IpSetName(const std::string& ip_set_id, int family) {
 }
 
 std::string NftCidr(const model::Cidr& c) {
-  model::IpAddr a = c.addr;
-  int bits = a.family == 4 ? 32 : 128;
-  for (int i = 0; i < bits / 8; ++i) {
-    int keep = c.prefix - i * 8;  // bits of this byte inside the prefix
-    if (keep >= 8) continue;
-    a.bytes[i] &= keep <= 0 ? 0 : static_cast<uint8_t>(0xff << (8 - keep));
-  }
-  if (c.prefix == bits) return a.ToString();
-  return fmt::format("{}/{}", a.ToString(), c.prefix);
+  const model::Cidr n = c.Network();
+  if (n.prefix == (n.addr.family == 4 ? 32 : 128)) return n.addr.ToString();
+  return fmt::format("{}/{}", n.addr.ToString(), n.prefix);
 }
 
 }  // namespace felix::rules
