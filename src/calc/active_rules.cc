@@ -9,7 +9,7 @@ ActiveRulesCalculator::ActiveRulesCalculator(Interner& strings, Output& output)
 ActiveRulesCalculator::~ActiveRulesCalculator() = default;
 
 bool ActiveRulesCalculator::Uses(const PolicyEntry& p, uint32_t endpoint) const {
-  return endpoints_[endpoint].host || !p.policy.untracked;
+  return endpoints_[endpoint].host || !(p.policy.untracked || p.policy.pre_dnat);
 }
 
 void ActiveRulesCalculator::OnMatchStarted(uint32_t matcher, uint32_t item) {
@@ -61,7 +61,8 @@ void ActiveRulesCalculator::UpdatePolicy(const PolicyId& id, const model::Policy
   }
   PolicyEntry& p = *policies_[h];
   if (p.policy == *policy) return;
-  if (!(p.policy.selector == policy->selector) || p.policy.untracked != policy->untracked) {
+  if (!(p.policy.selector == policy->selector) || p.policy.untracked != policy->untracked ||
+      p.policy.pre_dnat != policy->pre_dnat) {
     labels_.RemoveMatcher(h);
     policies_[h]->policy = *policy;
     labels_.AddSelector(h, policies_[h]->policy.selector);
@@ -158,8 +159,8 @@ void ActiveRulesCalculator::Resolve(uint32_t local, EndpointPolicy* out) const {
   for (uint32_t h : labels_.MatchesOf(local)) {
     const PolicyEntry& p = *policies_[h];
     applied.push_back(AppliedPolicy{&p.id.tier, &p.id.name, TierOrder(p.id.tier),
-                                    TierDefaultPass(p.id.tier), p.policy.order,
-                                    p.policy.untracked});
+                                    TierDefaultPass(p.id.tier), p.policy.order, p.policy.untracked,
+                                    p.policy.pre_dnat});
   }
   ResolveTiers(std::move(applied), endpoints_[local].host, out);
 }

@@ -277,8 +277,13 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
   std::optional<ActivePolicyUpdate> BuildPolicy(const PolicyId& id) override {
     const model::Policy* p = active.ActivePolicy(id);
     if (!p) return std::nullopt;
-    return ActivePolicyUpdate{id, TranslateRules(p->inbound), TranslateRules(p->outbound),
-                              p->untracked};
+    return ActivePolicyUpdate{id,
+                              TranslateRules(p->inbound),
+                              TranslateRules(p->outbound),
+                              p->untracked,
+                              p->pre_dnat,
+                              p->Governs(true),
+                              p->Governs(false)};
   }
   std::optional<ActiveProfileUpdate> BuildProfile(const std::string& id) override {
     const model::ProfileRules* p = active.ActiveProfile(id);
@@ -308,6 +313,7 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
     WorkloadEndpointUpdate u{id, ep.name, ep.active(), ep.mac, ep.ipv4_nets, ep.ipv6_nets, {}};
     active.Resolve(le->local, &u.policy);
     u.policy.untracked_tiers.clear();
+    u.policy.pre_dnat_tiers.clear();
     u.policy.profile_ids = ep.profile_ids;
     return u;
   }

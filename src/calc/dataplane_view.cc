@@ -29,6 +29,7 @@ std::string TiersText(const std::vector<TierInfo>& tiers) {
 
 std::string DescribePolicy(const EndpointPolicy& p) {
   return "tiers=" + TiersText(p.tiers) + " untracked=" + TiersText(p.untracked_tiers) +
+         (p.pre_dnat_tiers.empty() ? "" : " pre-dnat=" + TiersText(p.pre_dnat_tiers)) +
          " profiles=[" + Join(p.profile_ids, ", ") + "]";
 }
 
@@ -119,7 +120,8 @@ std::string Describe(const Message& m) {
           [](const IpSetRemove& u) { return "IpSetRemove " + u.id; },
           [](const ActivePolicyUpdate& u) {
             return "ActivePolicyUpdate " + PolicyIdString(u.id) +
-                   (u.untracked ? " untracked" : "") + " in=" + std::to_string(u.inbound.size()) +
+                   (u.untracked ? " untracked" : "") + (u.pre_dnat ? " pre-dnat" : "") +
+                   " in=" + std::to_string(u.inbound.size()) +
                    " out=" + std::to_string(u.outbound.size());
           },
           [](const ActivePolicyRemove& u) { return "ActivePolicyRemove " + PolicyIdString(u.id); },
@@ -187,71 +189,69 @@ void DataplaneView::OnMessage(const Message& m) {
 }
 
 void DataplaneView::Apply(const Message& m) {
-  std::visit(Overloaded{
-                 [&](const IpSetUpdate& u) {
-                   if (!SortedUnique(u.members))
-                     Violation("members not sorted/unique: " + Describe(m));
-                   if (ip_sets_.contains(u.id)) {
-                     Violation("IpSetUpdate for an existing set without a remove: " + u.id);
-                   }
-                   ip_sets_[u.id] = std::set<model::Cidr>(u.members.begin(), u.members.end());
-                 },
-                 [&](const IpSetDeltaUpdate& u) {
-                   if (!SortedUnique(u.added) || !SortedUnique(u.removed)) {
-                     Violation("delta not sorted/unique: " + Describe(m));
-                   }
-                   auto it = ip_sets_.find(u.id);
-                   if (it == ip_sets_.end()) {
-                     Violation("delta for an unknown set: " + Describe(m));
-                     return;
-                   }
-                   for (const auto& c : u.removed) {
-                     if (it->second.erase(c) == 0) {
-                       Violation("delta removes absent member " + c.ToString() + " of " + u.id);
-                     }
-                   }
-                   for (const auto& c : u.added) {
-                     if (!it->second.insert(c).second) {
-                       Violation("delta adds present member " + c.ToString() + " to " + u.id);
-                     }
-                   }
-                 },
-                 [&](const IpSetRemove& u) {
-                   if (ip_sets_.erase(u.id) == 0) Violation("remove of an unknown set " + u.id);
-                 },
-                 [&](const ActivePolicyUpdate& u) { policies_[u.id] = u; },
-                 [&](const ActivePolicyRemove& u) {
-                   if (policies_.erase(u.id) == 0)
-                     Violation("remove of an inactive policy: " + Describe(m));
-                 },
-                 [&](const ActiveProfileUpdate& u) { profiles_[u.id] = u; },
-                 [&](const ActiveProfileRemove& u) {
-                   if (profiles_.erase(u.id) == 0)
-                     Violation("remove of an inactive profile " + u.id);
-                 },
-                 [&](const HostEndpointUpdate& u) { host_endpoints_[u.id] = u; },
-                 [&](const HostEndpointRemove& u) {
-                   if (host_endpoints_.erase(u.id) == 0)
-                     Violation("remove of an unknown " + Describe(m));
-                 },
-                 [&](const WorkloadEndpointUpdate& u) {
-                   if (!u.policy.untracked_tiers.empty()) {
-                     Violation("workload endpoint with untracked tiers: " + Describe(m));
-                   }
-                   workload_endpoints_[u.id] = u;
-                 },
-                 [&](const WorkloadEndpointRemove& u) {
-                   if (workload_endpoints_.erase(u.id) == 0) {
-                     Violation("remove of an unknown " + Describe(m));
-                   }
-                 },
-                 [&](const ConfigUpdate& u) { config_ = u.config; },
-                 [&](const InSync&) {
-                   if (in_sync_) Violation("second InSync");
-                   in_sync_ = true;
-                 },
-             },
-             m);
+  std::visit(
+      Overloaded{
+          [&](const IpSetUpdate& u) {
+            if (!SortedUnique(u.members)) Violation("members not sorted/unique: " + Describe(m));
+            if (ip_sets_.contains(u.id)) {
+              Violation("IpSetUpdate for an existing set without a remove: " + u.id);
+            }
+            ip_sets_[u.id] = std::set<model::Cidr>(u.members.begin(), u.members.end());
+          },
+          [&](const IpSetDeltaUpdate& u) {
+            if (!SortedUnique(u.added) || !SortedUnique(u.removed)) {
+              Violation("delta not sorted/unique: " + Describe(m));
+            }
+            auto it = ip_sets_.find(u.id);
+            if (it == ip_sets_.end()) {
+              Violation("delta for an unknown set: " + Describe(m));
+              return;
+            }
+            for (const auto& c : u.removed) {
+              if (it->second.erase(c) == 0) {
+                Violation("delta removes absent member " + c.ToString() + " of " + u.id);
+              }
+            }
+            for (const auto& c : u.added) {
+              if (!it->second.insert(c).second) {
+                Violation("delta adds present member " + c.ToString() + " to " + u.id);
+              }
+            }
+          },
+          [&](const IpSetRemove& u) {
+            if (ip_sets_.erase(u.id) == 0) Violation("remove of an unknown set " + u.id);
+          },
+          [&](const ActivePolicyUpdate& u) { policies_[u.id] = u; },
+          [&](const ActivePolicyRemove& u) {
+            if (policies_.erase(u.id) == 0)
+              Violation("remove of an inactive policy: " + Describe(m));
+          },
+          [&](const ActiveProfileUpdate& u) { profiles_[u.id] = u; },
+          [&](const ActiveProfileRemove& u) {
+            if (profiles_.erase(u.id) == 0) Violation("remove of an inactive profile " + u.id);
+          },
+          [&](const HostEndpointUpdate& u) { host_endpoints_[u.id] = u; },
+          [&](const HostEndpointRemove& u) {
+            if (host_endpoints_.erase(u.id) == 0) Violation("remove of an unknown " + Describe(m));
+          },
+          [&](const WorkloadEndpointUpdate& u) {
+            if (!u.policy.untracked_tiers.empty() || !u.policy.pre_dnat_tiers.empty()) {
+              Violation("workload endpoint with untracked or pre-DNAT tiers: " + Describe(m));
+            }
+            workload_endpoints_[u.id] = u;
+          },
+          [&](const WorkloadEndpointRemove& u) {
+            if (workload_endpoints_.erase(u.id) == 0) {
+              Violation("remove of an unknown " + Describe(m));
+            }
+          },
+          [&](const ConfigUpdate& u) { config_ = u.config; },
+          [&](const InSync&) {
+            if (in_sync_) Violation("second InSync");
+            in_sync_ = true;
+          },
+      },
+      m);
 }
 
 void DataplaneView::CheckIntegrity() {
@@ -277,8 +277,11 @@ void DataplaneView::CheckIntegrity() {
   std::set<PolicyId> used_policies;
   std::set<std::string> used_profiles;
   auto check_endpoint = [&](const std::string& what, const EndpointPolicy& ep) {
-    for (bool untracked : {false, true}) {
-      for (const auto& tier : untracked ? ep.untracked_tiers : ep.tiers) {
+    // 0 tracked, 1 untracked, 2 pre-DNAT.
+    const std::vector<TierInfo>* lists[] = {&ep.tiers, &ep.untracked_tiers, &ep.pre_dnat_tiers};
+    const char* kinds[] = {"tracked", "untracked", "pre-DNAT"};
+    for (int kind = 0; kind < 3; ++kind) {
+      for (const auto& tier : *lists[kind]) {
         if (tier.policies.empty()) Violation(what + " has empty tier " + tier.name);
         for (const auto& name : tier.policies) {
           PolicyId id{tier.name, name};
@@ -286,9 +289,12 @@ void DataplaneView::CheckIntegrity() {
           auto it = policies_.find(id);
           if (it == policies_.end()) {
             Violation(what + " names inactive policy " + PolicyIdString(id));
-          } else if (it->second.untracked != untracked) {
-            Violation(what + " lists policy " + PolicyIdString(id) +
-                      (untracked ? " as untracked" : " as tracked") + " but it is not");
+            continue;
+          }
+          const int actual = it->second.untracked ? 1 : it->second.pre_dnat ? 2 : 0;
+          if (actual != kind) {
+            Violation(what + " lists policy " + PolicyIdString(id) + " as " + kinds[kind] +
+                      " but it is " + kinds[actual]);
           }
         }
       }

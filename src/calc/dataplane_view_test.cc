@@ -82,7 +82,7 @@ TEST(DataplaneViewTest, ContractViolations) {
            return h;
          }()}},
        {"flush 1: hep e names inactive policy default/q",
-        "flush 1: hep e lists policy default/p as untracked but it is not"}},
+        "flush 1: hep e lists policy default/p as untracked but it is tracked"}},
       {"removes of unknown objects; second InSync",
        {{InSync{}}, {WorkloadEndpointRemove{{"o", "w", "e"}}, ActiveProfileRemove{"x"}, InSync{}}},
        {"flush 2: remove of an unknown WorkloadEndpointRemove o/w/e",

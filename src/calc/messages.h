@@ -79,6 +79,10 @@ struct ActivePolicyUpdate {
   PolicyId id;
   std::vector<Rule> inbound, outbound;
   bool untracked = false;
+  bool pre_dnat{false};
+  // The policy's `types`: a direction it does not govern skips it (and a
+  // tier left without policies for that direction is skipped whole).
+  bool governs_inbound{true}, governs_outbound{true};
   friend bool operator==(const ActivePolicyUpdate&, const ActivePolicyUpdate&) = default;
 };
 
@@ -120,6 +124,7 @@ struct EndpointPolicy {
   // Profiles in list order. A profile that is missing or invalid is still
   // listed: the renderer finds no ActiveProfileUpdate for it and drops there.
   std::vector<std::string> profile_ids;
+  std::vector<TierInfo> pre_dnat_tiers{};  // pre-DNAT policy, inbound (host endpoints only)
   friend bool operator==(const EndpointPolicy&, const EndpointPolicy&) = default;
 };
 
@@ -152,7 +157,7 @@ struct WorkloadEndpointUpdate {
   bool active = false;
   std::optional<std::string> mac;
   std::vector<model::Cidr> ipv4_nets, ipv6_nets;
-  EndpointPolicy policy;  // untracked_tiers always empty
+  EndpointPolicy policy;  // untracked_tiers and pre_dnat_tiers always empty
   friend bool operator==(const WorkloadEndpointUpdate&, const WorkloadEndpointUpdate&) = default;
 };
 

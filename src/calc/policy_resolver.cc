@@ -29,18 +29,20 @@ void ResolveTiers(std::vector<AppliedPolicy> policies, bool host_endpoint, Endpo
     double pa = OrderOf(a.order), pb = OrderOf(b.order);
     return std::tie(ta, *a.tier, pa, *a.name) < std::tie(tb, *b.tier, pb, *b.name);
   });
-  std::vector<const AppliedPolicy*> tracked, untracked;
+  std::vector<const AppliedPolicy*> tracked, untracked, pre_dnat;
   for (const AppliedPolicy& p : policies) {
-    if (!p.untracked) {
+    if (!p.untracked && !p.pre_dnat) {
       tracked.push_back(&p);
     } else if (host_endpoint) {
-      untracked.push_back(&p);
+      (p.untracked ? untracked : pre_dnat).push_back(&p);
     }
   }
   out->tiers.clear();
   out->untracked_tiers.clear();
+  out->pre_dnat_tiers.clear();
   Group(tracked, &out->tiers);
   Group(untracked, &out->untracked_tiers);
+  Group(pre_dnat, &out->pre_dnat_tiers);
 }
 
 }  // namespace felix::calc

@@ -2,8 +2,9 @@
 // tiers, as the dataplane evaluates them (spec §13, DESIGN §2): tiers by
 // (tier order, tier name), policies within a tier by (policy order, policy
 // name), names compared as bytes; an absent order ("default", or a tier
-// without metadata) is +infinity. Untracked policies go to untracked_tiers
-// for host endpoints and are left out for workload endpoints. Pure function.
+// without metadata) is +infinity. Untracked and pre-DNAT policies go to
+// untracked_tiers and pre_dnat_tiers for host endpoints and are left out for
+// workload endpoints. Pure function.
 #pragma once
 
 #include <optional>
@@ -22,9 +23,11 @@ struct AppliedPolicy {
   bool tier_default_pass = false;    // the tier's default_action is pass
   std::optional<double> order;       // empty = +inf
   bool untracked = false;
+  bool pre_dnat = false;
 };
 
-// Fills out->tiers and out->untracked_tiers (profile_ids untouched).
+// Fills out->tiers, out->untracked_tiers and out->pre_dnat_tiers
+// (profile_ids untouched).
 void ResolveTiers(std::vector<AppliedPolicy> policies, bool host_endpoint, EndpointPolicy* out);
 
 }  // namespace felix::calc

@@ -63,6 +63,10 @@ json Tiers(Ctx& c, const std::vector<calc::TierInfo>& tiers, bool inbound) {
       p["rules"] = it == m.state.policies.end()
                        ? json::array()
                        : Rules(c, inbound ? it->second.inbound : it->second.outbound);
+      if (it != m.state.policies.end() &&
+          !(inbound ? it->second.governs_inbound : it->second.governs_outbound)) {
+        p["governs"] = false;  // its types leave out this direction: skipped
+      }
       policies.push_back(std::move(p));
     }
     out.push_back({{"tier", t.name},
@@ -76,6 +80,7 @@ json Direction(Ctx& c, const Target& t, bool inbound) {
   const daemon::HostModel& m = c.m;
   json d = {{"direction", inbound ? "inbound" : "outbound"}};
   if (t.host) d["untracked_tiers"] = Tiers(c, t.policy->untracked_tiers, inbound);
+  if (t.host && inbound) d["pre_dnat_tiers"] = Tiers(c, t.policy->pre_dnat_tiers, inbound);
   d["tiers"] = Tiers(c, t.policy->tiers, inbound);
   json profiles = json::array();
   for (const auto& id : t.policy->profile_ids) {
@@ -194,6 +199,10 @@ void Text(const json& j, std::ostream& out) {
           out << " (order " << Order(p["order"]) << ", selector "
               << p["selector"].get<std::string>() << ")";
         out << "\n";
+        if (!p.value("governs", true)) {
+          out << "        (its types leave out this direction: skipped)\n";
+          continue;
+        }
         int n = 0;
         for (const auto& r : p["rules"])
           out << "        " << ++n << ". " << r.get<std::string>() << "\n";
@@ -208,6 +217,7 @@ void Text(const json& j, std::ostream& out) {
   for (const auto& d : j["directions"]) {
     out << "  " << d["direction"].get<std::string>() << ":\n";
     if (d.contains("untracked_tiers")) tiers(d["untracked_tiers"], "untracked ");
+    if (d.contains("pre_dnat_tiers")) tiers(d["pre_dnat_tiers"], "pre-DNAT ");
     tiers(d["tiers"], "");
     for (const auto& p : d["profiles"]) {
       out << "    profile " << p["id"].get<std::string>();

@@ -255,9 +255,20 @@ TEST_F(DifferentialNetnsTest, RandomRulesAgreeWithTraceOnRealPackets) {
   for (int c = 0; c < cases && mismatches < 5; ++c) {
     const bool layered = g.Pick(3) == 0;
     std::vector<calc::Message> msgs = c == 0 ? base : std::vector<calc::Message>{};
-    msgs.push_back(Policy("diff", random_rules(layered ? 3 : 2), random_rules(layered ? 3 : 2)));
+    calc::ActivePolicyUpdate diff =
+        Policy("diff", random_rules(layered ? 3 : 2), random_rules(layered ? 3 : 2));
+    // Its types leave out a direction now and then.
+    diff.governs_inbound = g.Pick(6) != 0;
+    diff.governs_outbound = g.Pick(6) != 0;
+    msgs.push_back(diff);
     calc::HostEndpointUpdate ep = Hep("ep0", "eth0", {"diff"});
     ep.policy.tiers[0].default_pass = g.Pick(4) == 0;
+    if (g.Pick(4) == 0) {  // pre-DNAT policy before the normal policy
+      calc::ActivePolicyUpdate pre = Policy("pre", random_rules(3), {}, "p");
+      pre.pre_dnat = true;
+      msgs.push_back(pre);
+      ep.policy.pre_dnat_tiers = {calc::TierInfo{"p", {"pre"}}};
+    }
     if (layered) {
       msgs.push_back(Policy("second", random_rules(2), random_rules(2), "t2"));
       msgs.push_back(calc::ActiveProfileUpdate{"prof", random_rules(2), random_rules(2)});
@@ -289,7 +300,8 @@ TEST_F(DifferentialNetnsTest, RandomRulesAgreeWithTraceOnRealPackets) {
         text += fmt::format("\n  profile {}:", id);
         for (const auto& r : in ? p.inbound : p.outbound) text += "\n    " + rules::DescribeRule(r);
       }
-      text += "\n  endpoint: " + std::to_string(ep.policy.tiers.size()) + " tiers, " +
+      text += "\n  endpoint: " + std::to_string(ep.policy.pre_dnat_tiers.size()) +
+              " pre-DNAT tiers, " + std::to_string(ep.policy.tiers.size()) + " tiers, " +
               std::to_string(ep.policy.profile_ids.size()) + " profiles\n  trace:";
       for (const auto& step : want.steps) text += "\n    " + step;
       ADD_FAILURE() << "seed " << seed << " case " << c << ": " << Show(probes[i].packet, in)

@@ -22,6 +22,7 @@
 
 #include <functional>
 
+#include "calc/calc.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/netns.h"
 
@@ -215,6 +216,36 @@ class NetnsTest : public ::testing::Test {
   std::unique_ptr<TeeBackend> backend_;
   std::unique_ptr<Dataplane> dp_;
   std::vector<int> udp_;
+};
+
+// NetnsTest driven by v1 datastore values: each Put/Delete goes through the
+// model's decoder and a real calc graph for host "h"; Sync() flushes the
+// graph into the driver and applies one transaction.
+class GraphNetnsTest : public NetnsTest, private calc::MessageSink {
+ protected:
+  void SetUp() override {
+    NetnsTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    graph_.OnConfig(Config().config);
+    graph_.OnInSync();
+  }
+  void Put(const std::string& key, const std::string& raw) {
+    const auto k = model::ParseKey(key);
+    ASSERT_TRUE(k) << key;
+    const model::Decoded d = model::DecodeValue(*k, raw, model::ValidationContext{"h", {"cali"}});
+    ASSERT_TRUE(d.value) << raw << ": " << (d.issues.empty() ? "" : d.issues.front());
+    graph_.OnUpdate(*k, d.value);
+  }
+  void Delete(const std::string& key) { graph_.OnUpdate(*model::ParseKey(key), std::nullopt); }
+  void Sync() {
+    graph_.Flush(*this);
+    Status st = dp_->Apply();
+    ASSERT_TRUE(st.ok()) << st.message();
+  }
+
+ private:
+  void OnMessage(const calc::Message& m) override { dp_->OnUpdate(m); }
+  calc::CalcGraph graph_{"h", calc::DataplaneConfig{}};
 };
 
 }  // namespace felix::dataplane::nstest

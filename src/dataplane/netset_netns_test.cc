@@ -3,7 +3,6 @@
 // the driver into the kernel, then real TCP from p (10.99.0.2, fd99::2) to
 // the host endpoint h:eth0. A set added, an overlapping and duplicate set,
 // the first removed, a label change, the zero CIDRs, and everything removed.
-#include "calc/calc.h"
 #include "dataplane/netns_fixture.h"
 
 namespace felix::dataplane {
@@ -11,37 +10,18 @@ namespace {
 
 using namespace nstest;  // NOLINT: the fixture's helpers
 
-class NetworkSetNetnsTest : public NetnsTest, private calc::MessageSink {
+class NetworkSetNetnsTest : public GraphNetnsTest {
  protected:
   void SetUp() override {
-    NetnsTest::SetUp();
+    GraphNetnsTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    graph_.OnConfig(Config().config);
     Put("/calico/v1/host/h/endpoint/ep0", R"({"name": "eth0", "labels": {"role": "host"}})");
     Put("/calico/v1/policy/tier/t/policy/from-ext",
         R"j({"selector": "role == 'host'", "inbound_rules": [{"action": "allow", "protocol": "tcp", "dst_ports": [80], "src_selector": "kind == 'ext'"}]})j");
-    graph_.OnInSync();
     Sync();
-  }
-  void Put(const std::string& key, const std::string& raw) {
-    const auto k = model::ParseKey(key);
-    ASSERT_TRUE(k) << key;
-    const model::Decoded d = model::DecodeValue(*k, raw, model::ValidationContext{"h", {"cali"}});
-    ASSERT_TRUE(d.value) << raw;
-    graph_.OnUpdate(*k, d.value);
-  }
-  void Delete(const std::string& key) { graph_.OnUpdate(*model::ParseKey(key), std::nullopt); }
-  void Sync() {
-    graph_.Flush(*this);
-    Status st = dp_->Apply();
-    ASSERT_TRUE(st.ok()) << st.message();
   }
   bool V4() { return Connects("10.99.0.1", 80); }
   bool V6() { return Connects("fd99::1", 80); }
-
- private:
-  void OnMessage(const calc::Message& m) override { dp_->OnUpdate(m); }
-  calc::CalcGraph graph_{"h", calc::DataplaneConfig{}};
 };
 
 TEST_F(NetworkSetNetnsTest, AddOverlapRemove) {

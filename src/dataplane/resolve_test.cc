@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "dataplane/dataplane.h"
+#include "rules/trace.h"
 
 namespace felix::dataplane {
 namespace {
@@ -83,6 +84,45 @@ TEST(ResolveTest, Table) {
     EXPECT_EQ(r.v6_ifaces, c.want_v6) << c.description;
     EXPECT_EQ(warnings, c.want_warnings) << c.description;
   }
+}
+
+}  // namespace
+}  // namespace felix::dataplane
+
+namespace felix::dataplane {
+namespace {
+
+// Several host endpoints that match one interface, changed one at a time as
+// in Felix's endpoint manager tests: the endpoint that owns eth0 after each
+// step ("" = none). An explicit name beats an address match; among address
+// matches the alphabetically first id wins.
+TEST(ResolveTest, SeveralEndpointsOnOneInterfaceLadder) {
+  rules::DesiredState s;
+  const InterfaceAddrs ifaces = {{"eth0", {Ip("10.0.0.1")}}};
+  auto owner = [&] {
+    const rules::InterfaceResolution r = ResolveInterfaces(s.host_endpoints, ifaces, {"cali"});
+    const auto id = rules::HostEndpointOfInterface(s, r, "eth0", 4);
+    return id ? id->endpoint : std::string();
+  };
+  auto add = [&](calc::HostEndpointUpdate u) { s.host_endpoints[u.id] = std::move(u); };
+  add(ByIp("b", {"10.0.0.1"}));
+  EXPECT_EQ(owner(), "b") << "one endpoint matches the address";
+  add(ByIp("c", {"10.0.0.1"}));
+  EXPECT_EQ(owner(), "b") << "another endpoint with a higher id matches: no change";
+  add(ByIp("a", {"10.0.0.1"}));
+  EXPECT_EQ(owner(), "a") << "an endpoint with a lower id matches: it takes over";
+  s.host_endpoints.erase({"a"});
+  EXPECT_EQ(owner(), "b") << "the first removed: the next id owns it";
+  s.host_endpoints.erase({"b"});
+  s.host_endpoints.erase({"c"});
+  EXPECT_EQ(owner(), "") << "both removed: unpoliced";
+  calc::HostEndpointUpdate named = ByIp("z", {});
+  named.name = "eth0";
+  add(named);
+  add(ByIp("a", {"10.0.0.1"}));
+  EXPECT_EQ(owner(), "z") << "an explicit name beats an address match";
+  s.host_endpoints.erase({"z"});
+  EXPECT_EQ(owner(), "a") << "the name removed: the address match owns it";
 }
 
 }  // namespace

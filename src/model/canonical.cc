@@ -114,6 +114,24 @@ json ToJson(const WorkloadEndpoint& e) {
   return out;
 }
 
+// The later fields print only when given, so a Felix 1.x policy keeps its
+// canonical text.
+json ToJson(const Policy& p) {
+  json out = {{"selector", p.selector.canonical()},
+              {"order", OrderJson(p.order)},
+              {"inbound_rules", RulesJson(p.inbound)},
+              {"outbound_rules", RulesJson(p.outbound)},
+              {"untracked", p.untracked}};
+  if (p.pre_dnat) out["pre_dnat"] = true;
+  if (p.apply_on_forward) out["apply_on_forward"] = *p.apply_on_forward;
+  if (!p.types.empty()) {
+    json types = json::array();
+    for (PolicyType t : p.types) types.push_back(t == PolicyType::kIngress ? "ingress" : "egress");
+    out["types"] = types;
+  }
+  return out;
+}
+
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace
@@ -135,13 +153,7 @@ std::string CanonicalJson(const Value& v) {
                           }
                           return Dump(j);
                         },
-                        [](const Policy& p) {
-                          return Dump({{"selector", p.selector.canonical()},
-                                       {"order", OrderJson(p.order)},
-                                       {"inbound_rules", RulesJson(p.inbound)},
-                                       {"outbound_rules", RulesJson(p.outbound)},
-                                       {"untracked", p.untracked}});
-                        },
+                        [](const Policy& p) { return Dump(ToJson(p)); },
                         [](const IpamPool& p) {
                           return Dump({{"cidr", p.cidr.ToString()}, {"masquerade", p.masquerade}});
                         },

@@ -132,11 +132,30 @@ struct TierMetadata {
   friend bool operator==(const TierMetadata&, const TierMetadata&) = default;
 };
 
+// A policy's `types` entry: the direction it governs.
+enum class PolicyType { kIngress, kEgress };
+
 struct Policy {
   selector::Selector selector;  // parsed; required ([PY])
-  std::optional<double> order;
-  std::vector<Rule> inbound, outbound;
+  std::optional<double> order{};
+  std::vector<Rule> inbound{}, outbound{};
   bool untracked = false;  // [PY]: Python truthiness of the JSON value
+  // Calico's later fields (libcalico-go v1 model), each optional:
+  // "pre_dnat": ingress-only policy evaluated before DNAT.
+  bool pre_dnat = false;
+  // "apply_on_forward"; absent keeps the v1 behaviour (see compatibility.md).
+  std::optional<bool> apply_on_forward{};
+  // "types": the directions governed, sorted, unique; empty (absent or []) =
+  // both, as Felix reads v1 policies written before `types` existed.
+  std::vector<PolicyType> types{};
+
+  bool Governs(bool inbound) const {
+    if (types.empty()) return true;
+    for (PolicyType t : types) {
+      if ((t == PolicyType::kIngress) == inbound) return true;
+    }
+    return false;
+  }
   friend bool operator==(const Policy&, const Policy&) = default;
 };
 

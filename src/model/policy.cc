@@ -2,6 +2,8 @@
 // validate_tags, validate_labels, validate_tier_data, validate_policy).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "base/strings.h"
 #include "model/validate.h"
 
@@ -20,6 +22,60 @@ bool ParseOrder(const Json& obj, std::optional<double>& out) {
   if (!IsPyNumber(*it)) return false;
   out = OrderFromNumber(PyNumberValue(*it));
   return true;
+}
+
+// A JSON boolean field (absent or null = not given); adds an issue otherwise.
+std::optional<bool> OptionalBool(const Json& obj, const char* name, Issues& issues) {
+  auto it = obj.find(name);
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) {
+    issues.Add(fmt::format("Policy \"{}\" should be true or false, not {}", name, PyRepr(*it)));
+    return std::nullopt;
+  }
+  return it->get<bool>();
+}
+
+// `types`, `pre_dnat`, `apply_on_forward` (libcalico-go's v1 Policy) and the
+// combinations Calico's validator rejects, with its reasons in v1 spelling.
+// One deliberate difference: `untracked` without `apply_on_forward` stays
+// valid (every v1 untracked policy predates the field).
+void ValidateLaterPolicyFields(const Json& v, Issues& issues, Policy& out) {
+  if (auto it = v.find("types"); it != v.end() && !it->is_null()) {
+    if (!it->is_array()) {
+      issues.Add(fmt::format("Policy \"types\" should be a list, not {}", PyRepr(*it)));
+    } else {
+      for (const Json& t : *it) {
+        const std::string name = t.is_string() ? ToLower(t.get<std::string>()) : "";
+        std::optional<PolicyType> type;
+        if (name == "ingress") type = PolicyType::kIngress;
+        if (name == "egress") type = PolicyType::kEgress;
+        if (!type) {
+          issues.Add(
+              fmt::format("Invalid policy type {}: expected \"ingress\" or \"egress\"", PyRepr(t)));
+        } else if (std::find(out.types.begin(), out.types.end(), *type) != out.types.end()) {
+          issues.Add(fmt::format("Duplicate policy type {}", PyRepr(t)));
+        } else {
+          out.types.push_back(*type);
+        }
+      }
+      std::sort(out.types.begin(), out.types.end());
+    }
+  }
+  out.pre_dnat = OptionalBool(v, "pre_dnat", issues).value_or(false);
+  out.apply_on_forward = OptionalBool(v, "apply_on_forward", issues);
+  if (out.pre_dnat) {
+    if (out.untracked) issues.Add("pre_dnat and untracked cannot both be true");
+    if (!out.outbound.empty()) issues.Add("pre_dnat policy cannot have any outbound rules");
+    if (out.Governs(false) && !out.types.empty()) {
+      issues.Add("pre_dnat policy cannot have the 'egress' type");
+    }
+    if (out.apply_on_forward != true) {
+      issues.Add("apply_on_forward must be true if pre_dnat is true");
+    }
+  }
+  if (out.untracked && out.apply_on_forward == false) {
+    issues.Add("apply_on_forward must be true if untracked is true");
+  }
 }
 
 }  // namespace
@@ -137,11 +193,16 @@ Decoded DecodePolicy(const PolicyKey& key, Json v) {
   if (!ParseOrder(v, order)) {
     issues.Add(fmt::format("Order should be a number, or \"default\", not {}", PyStr(v["order"])));
   }
+  // A placeholder selector when it was invalid: the later fields are still
+  // checked so that every issue is reported at once.
+  Policy out{.selector = sel ? *sel : *selector::Parse("")};
+  out.order = order;
+  out.inbound = std::move(rules.inbound);
+  out.outbound = std::move(rules.outbound);
+  if (auto it = v.find("untracked"); it != v.end()) out.untracked = PyTruthy(*it);
+  ValidateLaterPolicyFields(v, issues, out);
   if (!issues.empty()) return Rejected(issues);
-  bool untracked = false;
-  if (auto it = v.find("untracked"); it != v.end()) untracked = PyTruthy(*it);
-  return Accepted(
-      Policy{*sel, order, std::move(rules.inbound), std::move(rules.outbound), untracked});
+  return Accepted(std::move(out));
 }
 
 }  // namespace felix::model::internal

@@ -210,6 +210,112 @@ TEST(PolicyTest, Table) {
   });
 }
 
+// types, pre_dnat, apply_on_forward and the combinations Calico rejects.
+TEST(PolicyTest, LaterFields) {
+  const std::string key = "/calico/v1/policy/tier/default/policy/p";
+  const std::string all = nlohmann::json(Sel("all()")).dump();
+  // The canonical text: the base fields plus `extra` (a JSON object's
+  // members), keys sorted as CanonicalJson prints them.
+  auto canon = [&](const std::string& extra, const std::string& inbound = "[]") {
+    auto j = nlohmann::json::parse(fmt::format(
+        R"({{"inbound_rules":{},"order":"default","outbound_rules":[],"selector":{},"untracked":false}})",
+        inbound, all));
+    if (!extra.empty()) j.update(nlohmann::json::parse("{" + extra.substr(1) + "}"));
+    return j.dump();
+  };
+  const std::string allow_tcp = R"([{"action":"allow","protocol":"tcp"}])";
+  RunCases({
+      {"types, any case, sorted",
+       key,
+       R"j({"selector": "all()", "types": ["Egress", "ingress"]})j",
+       canon(R"(,"types":["ingress","egress"])"),
+       {}},
+      {"empty types = both, printed as absent",
+       key,
+       R"j({"selector": "all()", "types": []})j",
+       canon(""),
+       {}},
+      {"null fields are absent",
+       key,
+       R"j({"selector": "all()", "types": null, "pre_dnat": null, "apply_on_forward": null})j",
+       canon(""),
+       {}},
+      {"apply_on_forward false is kept",
+       key,
+       R"j({"selector": "all()", "apply_on_forward": false})j",
+       canon(R"(,"apply_on_forward":false)"),
+       {}},
+      {"pre-DNAT ingress policy",
+       key,
+       R"j({"selector": "all()", "pre_dnat": true, "apply_on_forward": true, "types": ["ingress"],
+           "inbound_rules": [{"action": "allow", "protocol": "tcp"}]})j",
+       canon(R"(,"apply_on_forward":true,"pre_dnat":true,"types":["ingress"])", allow_tcp),
+       {}},
+      {"untracked without apply_on_forward stays valid (v1)",
+       key,
+       R"j({"selector": "all()", "untracked": true})j",
+       fmt::format(
+           R"({{"inbound_rules":[],"order":"default","outbound_rules":[],"selector":{},"untracked":true}})",
+           all),
+       {}},
+      {"types not a list",
+       key,
+       R"j({"selector": "all()", "types": "ingress"})j",
+       "",
+       {"Policy \"types\" should be a list, not 'ingress'"}},
+      {"unknown type",
+       key,
+       R"j({"selector": "all()", "types": ["inbound", 1]})j",
+       "",
+       {"Invalid policy type 'inbound': expected \"ingress\" or \"egress\"",
+        "Invalid policy type 1: expected \"ingress\" or \"egress\""}},
+      {"duplicate type",
+       key,
+       R"j({"selector": "all()", "types": ["ingress", "INGRESS"]})j",
+       "",
+       {"Duplicate policy type 'INGRESS'"}},
+      {"pre_dnat not a boolean",
+       key,
+       R"j({"selector": "all()", "pre_dnat": "yes", "apply_on_forward": 1})j",
+       "",
+       {"Policy \"pre_dnat\" should be true or false, not 'yes'",
+        "Policy \"apply_on_forward\" should be true or false, not 1"}},
+      {"pre_dnat needs apply_on_forward",
+       key,
+       R"j({"selector": "all()", "pre_dnat": true})j",
+       "",
+       {"apply_on_forward must be true if pre_dnat is true"}},
+      {"pre_dnat and untracked",
+       key,
+       R"j({"selector": "all()", "pre_dnat": true, "untracked": true, "apply_on_forward": true})j",
+       "",
+       {"pre_dnat and untracked cannot both be true"}},
+      {"pre_dnat with outbound rules",
+       key,
+       R"j({"selector": "all()", "pre_dnat": true, "apply_on_forward": true,
+           "outbound_rules": [{"action": "allow"}]})j",
+       "",
+       {"pre_dnat policy cannot have any outbound rules"}},
+      {"pre_dnat with the egress type",
+       key,
+       R"j({"selector": "all()", "pre_dnat": true, "apply_on_forward": true,
+           "types": ["ingress", "egress"]})j",
+       "",
+       {"pre_dnat policy cannot have the 'egress' type"}},
+      {"untracked with apply_on_forward false",
+       key,
+       R"j({"selector": "all()", "untracked": true, "apply_on_forward": false})j",
+       "",
+       {"apply_on_forward must be true if untracked is true"}},
+      {"issues of a bad selector and a bad type together",
+       key,
+       R"j({"selector": "has(", "types": ["x"]})j",
+       "",
+       {"Failed to parse selector has(",
+        "Invalid policy type 'x': expected \"ingress\" or \"egress\""}},
+  });
+}
+
 TEST(PoolTest, Table) {
   const std::string key = "/calico/v1/ipam/v4/pool/10.0.0.0-8";
   RunCases({

@@ -2,6 +2,8 @@
 // verdict protocol in render.cc).
 #include "rules/endpoint_chains.h"
 
+#include <algorithm>
+
 #include "config/config.h"
 #include "fmt/format.h"
 #include "model/net.h"
@@ -16,20 +18,34 @@ std::string Allowed() {
                      kAcceptMark, kClearBothMarks);
 }
 
+// False when the policy is active and its `types` leave out this direction.
+bool GovernsDirection(const DesiredState& s, const calc::PolicyId& id, bool inbound) {
+  auto it = s.policies.find(id);
+  if (it == s.policies.end()) return true;
+  return inbound ? it->second.governs_inbound : it->second.governs_outbound;
+}
+
 // The tiers: per tier clear the pass bit (after the first), jump to each
 // policy while the pass bit is clear, `after_policy` after each jump, and
-// `tier_end` (if any) after the tier.
+// `tier_end` (if any) after the tier. Policies whose types leave out this
+// direction are skipped, and a tier left without policies with them.
 void AddTiers(std::vector<std::string>& out, const DesiredState& s,
               const std::vector<calc::TierInfo>& tiers, bool inbound,
               const std::string& after_policy, const std::string& tier_end) {
   bool first_tier = true;
   for (const auto& tier : tiers) {
+    if (!std::any_of(tier.policies.begin(), tier.policies.end(), [&](const std::string& name) {
+          return GovernsDirection(s, {tier.name, name}, inbound);
+        })) {
+      continue;
+    }
     if (!first_tier) out.push_back(fmt::format("meta mark set meta mark & {}", kClearPassMark));
     first_tier = false;
     bool first_policy = true;
     for (const auto& name : tier.policies) {
       calc::PolicyId id{tier.name, name};
       if (!s.policies.contains(id)) continue;  // not active: no chain to jump to
+      if (!GovernsDirection(s, id, inbound)) continue;
       std::string jump = "jump " + PolicyChainName(id, inbound);
       out.push_back(first_policy ? jump : fmt::format("meta mark & {} == 0 {}", kPassMark, jump));
       out.push_back(after_policy);
@@ -88,6 +104,15 @@ std::vector<std::string> UntrackedPolicyList(const DesiredState& s, const calc::
   std::vector<std::string> out = {fmt::format("meta mark set meta mark & {}", kClearBothMarks)};
   AddTiers(out, s, p.untracked_tiers, inbound,
            fmt::format("meta mark & {} == {} notrack accept", kAcceptMark, kAcceptMark), "");
+  return out;
+}
+
+std::vector<std::string> PreDnatPolicyList(const DesiredState& s, const calc::EndpointPolicy& p) {
+  std::vector<std::string> out = {fmt::format("meta mark set meta mark & {}", kClearBothMarks)};
+  // An allow keeps the ACCEPT bit: the filter input hook accepts on it and
+  // the forward hook skips the arriving endpoint's normal policy.
+  AddTiers(out, s, p.pre_dnat_tiers, true,
+           fmt::format("meta mark & {} == {} accept", kAcceptMark, kAcceptMark), "");
   return out;
 }
 

@@ -36,6 +36,11 @@ std::vector<std::string> TrackedPolicyList(const DesiredState& s, const calc::En
 std::vector<std::string> UntrackedPolicyList(const DesiredState& s, const calc::EndpointPolicy& p,
                                              bool inbound);
 
+// A pre-DNAT policy list: mark reset, pre-DNAT tiers (inbound rules) with
+// `accept` on allow, the ACCEPT bit kept; no tier-end drop, no profiles, no
+// final drop (an undecided packet goes on to normal policy).
+std::vector<std::string> PreDnatPolicyList(const DesiredState& s, const calc::EndpointPolicy& p);
+
 // The failsafe chains' rules. `raw` adds the reverse direction by source
 // port (raw runs before conntrack, so replies need their own rule).
 std::vector<std::string> FailsafeRules(const calc::DataplaneConfig& c, bool inbound, bool raw);

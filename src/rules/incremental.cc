@@ -11,7 +11,8 @@
 namespace felix::rules {
 namespace {
 
-constexpr const char* kHostMaps[] = {"cali-fh-map", "cali-th-map", "cali-fhr-map", "cali-thr-map"};
+constexpr const char* kHostMaps[] = {"cali-fh-map", "cali-th-map", "cali-fhr-map", "cali-thr-map",
+                                     "cali-fhp-map"};
 
 bool IsSingleAddress(const model::Cidr& c) { return c.prefix == (c.addr.family == 4 ? 32 : 128); }
 
@@ -33,7 +34,12 @@ void IncrementalRenderer::Apply(const calc::Message& m) {
       sets_whole_.insert(r->id);
     } else if (const auto* p = std::get_if<calc::ActivePolicyUpdate>(&m)) {
       policies_.insert(p->id);
-      if (!state_.policies.contains(p->id)) policy_presence_.insert(p->id);
+      // Lists depend on which policies exist and on the directions they govern.
+      auto old = state_.policies.find(p->id);
+      if (old == state_.policies.end() || old->second.governs_inbound != p->governs_inbound ||
+          old->second.governs_outbound != p->governs_outbound) {
+        policy_presence_.insert(p->id);
+      }
     } else if (const auto* p = std::get_if<calc::ActivePolicyRemove>(&m)) {
       if (state_.policies.contains(p->id)) {
         policies_.insert(p->id);
@@ -121,7 +127,7 @@ void IncrementalRenderer::RenderAll() {
 void IncrementalRenderer::MarkDependents() {
   if (policy_presence_.empty() && profile_presence_.empty()) return;
   auto refers = [&](const calc::EndpointPolicy& p) {
-    for (const auto* tiers : {&p.tiers, &p.untracked_tiers}) {
+    for (const auto* tiers : {&p.tiers, &p.untracked_tiers, &p.pre_dnat_tiers}) {
       for (const auto& tier : *tiers) {
         for (const auto& name : tier.policies) {
           if (policy_presence_.contains(calc::PolicyId{tier.name, name})) return true;

@@ -107,8 +107,10 @@ TEST(IncrementalRendererTest, PolicyThatAppearsMovesItsEndpointsToNewLists) {
   const std::set<std::string> chains = {"cali-fh-h1", "cali-pi-t/p2", "cali-po-t/p2", "cali-th-h1",
                                         old_in,       old_out,        new_in,         new_out};
   EXPECT_EQ(
-      d, (TableDelta{
-             false, chains, {"cali-fh-map", "cali-fhr-map", "cali-th-map", "cali-thr-map"}, {}}));
+      d, (TableDelta{false,
+                     chains,
+                     {"cali-fh-map", "cali-fhp-map", "cali-fhr-map", "cali-th-map", "cali-thr-map"},
+                     {}}));
   EXPECT_FALSE(r.table().chains.contains(old_in));  // its only user left it
   EXPECT_EQ(r.table(), Render(r.state(), r.resolution()));
 }

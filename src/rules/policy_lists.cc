@@ -20,13 +20,18 @@ std::string PolicyListChainName(const std::vector<std::string>& rules) {
 std::string PolicyLists::Render(const DesiredState& s, const calc::EndpointPolicy& p,
                                 ListKind kind) {
   const bool tracked = IsTracked(kind), inbound = IsInbound(kind);
-  Key key{kind, tracked ? p.tiers : p.untracked_tiers,
+  const bool pre_dnat = kind == ListKind::kPreDnatIn;
+  Key key{kind,
+          tracked    ? p.tiers
+          : pre_dnat ? p.pre_dnat_tiers
+                     : p.untracked_tiers,
           tracked ? p.profile_ids : std::vector<std::string>{}};
   auto it = memo_.find(key);
   if (it != memo_.end()) return it->second;
 
-  std::vector<std::string> rules =
-      tracked ? TrackedPolicyList(s, p, inbound) : UntrackedPolicyList(s, p, inbound);
+  std::vector<std::string> rules = tracked    ? TrackedPolicyList(s, p, inbound)
+                                   : pre_dnat ? PreDnatPolicyList(s, p)
+                                              : UntrackedPolicyList(s, p, inbound);
   std::string name = PolicyListChainName(rules);
   rendered_.try_emplace(name, std::move(rules));
   memo_.emplace(std::move(key), name);

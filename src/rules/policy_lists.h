@@ -8,7 +8,7 @@
 // rule of its own chain.
 //
 // PolicyLists renders lists (memoised until a policy or profile appears or
-// goes, the only state a list depends on) and keeps
+// goes or a policy's types change, the only state a list depends on) and keeps
 // which endpoint chain ends in which list: a list chain is in the table while
 // at least one endpoint chain uses it. Not thread-safe.
 #pragma once
@@ -22,12 +22,12 @@
 
 namespace felix::rules {
 
-enum class ListKind { kTrackedIn, kTrackedOut, kUntrackedIn, kUntrackedOut };
+enum class ListKind { kTrackedIn, kTrackedOut, kUntrackedIn, kUntrackedOut, kPreDnatIn };
 inline bool IsTracked(ListKind k) {
   return k == ListKind::kTrackedIn || k == ListKind::kTrackedOut;
 }
 inline bool IsInbound(ListKind k) {
-  return k == ListKind::kTrackedIn || k == ListKind::kUntrackedIn;
+  return k == ListKind::kTrackedIn || k == ListKind::kUntrackedIn || k == ListKind::kPreDnatIn;
 }
 
 // The name of the list chain holding `rules`.
@@ -45,7 +45,8 @@ class PolicyLists {
   // Endpoint chain `endpoint_chain` is gone or ends in no list; its list
   // chain leaves `t` with its last user. No-op for chains without a list.
   void Release(Table& t, const std::string& endpoint_chain);
-  // Policies or profiles appeared or went: memoised renders are stale.
+  // Policies or profiles appeared or went, or a policy's types changed:
+  // memoised renders are stale.
   void ForgetRenders();
   // Drops the renders of lists no endpoint chain uses once they outnumber
   // the used ones (between flushes: a render is kept until its Use()).

@@ -17,7 +17,7 @@
 //   base chain, which then accepts (policy accept) or runs the next check.
 //
 // Chain layout (filter priority 0 unless noted; P = each InterfacePrefix):
-//   cali-input:   [ACCEPT bit + ct untracked -> accept]
+//   cali-input:   [ACCEPT bit (untracked or pre-DNAT allow) -> accept]
 //                 iifname "P*" goto cali-wl-to-host
 //                 jump cali-from-host                 (miss: accept)
 //   cali-wl-to-host: conntrack; ICMPv6 NDP/MLD, DHCP, DNS accept;
@@ -26,11 +26,17 @@
 //                 not policed, spec §14); jump cali-to-host
 //   cali-forward: [untracked accept]; iifname "P*" jump cali-from-wl;
 //                 oifname "P*" jump cali-to-wl; iifname/oifname "P*" accept;
+//                 ACCEPT bit (pre-DNAT allow) -> goto cali-to-host;
 //                 jump cali-from-host; jump cali-to-host
 //   cali-from-wl: iifname vmap @cali-fw-map -> goto cali-fw-<if>; drop
 //   cali-to-wl:   oifname vmap @cali-tw-map -> goto cali-tw-<if>; drop
 //   cali-from-host / cali-to-host: iifname/oifname vmap @cali-fh-map /
 //                 @cali-th-map -> goto cali-fh-<ep> (miss: return)
+//   cali-pre-dnat (prerouting, -150, before DNAT): established accept;
+//                 ACCEPT bit -> accept; iifname vmap @cali-fhp-map ->
+//                 goto cali-fhp-<ep> (failsafe, then the pre-DNAT list:
+//                 allow = ACCEPT bit + accept, deny = drop, undecided =
+//                 return); host endpoints with pre-DNAT policy only
 //   cali-raw-prerouting / cali-raw-output (raw, -300): clear our bits;
 //                 jump cali-from-host-raw / cali-to-host-raw (vmaps
 //                 @cali-fhr-map / @cali-thr-map, host endpoints with
@@ -165,6 +171,11 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
     forward_accept.push_back(fmt::format("oifname {} accept", QuoteIface(p, true)));
   }
   forward.insert(forward.end(), forward_accept.begin(), forward_accept.end());
+  // Allowed by pre-DNAT policy (or untracked): input accepts; forward
+  // applies only the leaving endpoint's policy (then the base chain accepts).
+  input.front() = fmt::format("meta mark & {} == {} accept", kAcceptMark, kAcceptMark);
+  forward.push_back(
+      fmt::format("meta mark & {} == {} goto cali-to-host", kAcceptMark, kAcceptMark));
   input.push_back("jump cali-from-host");
   output.push_back("jump cali-to-host");
   forward.push_back("jump cali-from-host");
@@ -177,6 +188,12 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   t.chains["cali-raw-prerouting"] =
       BaseChain("prerouting", -300, {clear, "jump cali-from-host-raw"});
   t.chains["cali-raw-output"] = BaseChain("output", -300, {clear, "jump cali-to-host-raw"});
+  // Pre-DNAT policy: after conntrack, before DNAT (nat prerouting is -100).
+  t.chains["cali-pre-dnat"] =
+      BaseChain("prerouting", -150,
+                {"ct state established,related accept",
+                 fmt::format("meta mark & {} == {} accept", kAcceptMark, kAcceptMark),
+                 "iifname vmap @cali-fhp-map"});
 
   std::vector<std::string> wl_to_host = {"ct state established,related accept",
                                          "ct state invalid drop",
@@ -197,7 +214,7 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   t.chains["cali-to-host"] = Chain{std::nullopt, {"oifname vmap @cali-th-map"}};
   t.chains["cali-from-host-raw"] = Chain{std::nullopt, {"iifname vmap @cali-fhr-map"}};
   t.chains["cali-to-host-raw"] = Chain{std::nullopt, {"oifname vmap @cali-thr-map"}};
-  for (const char* kind : {"fw", "tw", "fh", "th", "fhr", "thr"}) {
+  for (const char* kind : {"fw", "tw", "fh", "th", "fhr", "thr", "fhp"}) {
     t.sets[fmt::format("cali-{}-map", kind)] = VerdictMap();
   }
   t.chains["cali-failsafe-in"] = Chain{std::nullopt, FailsafeRules(c, true, false)};
@@ -286,14 +303,16 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
     if (reused && reused(id, name)) return;
     const auto& ep = s.host_endpoints.at(id);
     const std::string list = lists.Render(s, ep.policy, kind);
-    const std::string failsafe = fmt::format("cali-failsafe-{}{}", IsInbound(kind) ? "in" : "out",
-                                             IsTracked(kind) ? "" : "-raw");
+    const bool raw = kind == ListKind::kUntrackedIn || kind == ListKind::kUntrackedOut;
+    const std::string failsafe =
+        fmt::format("cali-failsafe-{}{}", IsInbound(kind) ? "in" : "out", raw ? "-raw" : "");
+    // Tracked and pre-DNAT chains come after conntrack: failsafe, then the list.
     t.chains[name] = Chain{std::nullopt, IsTracked(kind) ? TrackedEndpointRules(failsafe, {}, list)
                                                          : UntrackedEndpointRules(failsafe, list)};
     lists.Use(t, name, list);
   };
   auto bindings = BindHostInterfaces(s, r);
-  std::set<calc::HostEndpointId> all, untracked;
+  std::set<calc::HostEndpointId> all, untracked, pre_dnat;
   for (const auto& [iface, hb] : bindings) {
     for (const auto& id : {hb.v4, hb.v6}) {
       if (id) all.insert(*id);
@@ -302,6 +321,10 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
   for (const auto& id : all) {
     put(id, HostChainName("fh", id), ListKind::kTrackedIn);
     put(id, HostChainName("th", id), ListKind::kTrackedOut);
+    if (!s.host_endpoints.at(id).policy.pre_dnat_tiers.empty()) {
+      pre_dnat.insert(id);
+      put(id, HostChainName("fhp", id), ListKind::kPreDnatIn);
+    }
     if (s.host_endpoints.at(id).policy.untracked_tiers.empty()) continue;
     untracked.insert(id);
     put(id, HostChainName("fhr", id), ListKind::kUntrackedIn);
@@ -311,12 +334,13 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
   AddHostDispatch(t, bindings, "th", all, added);
   AddHostDispatch(t, bindings, "fhr", untracked, added);
   AddHostDispatch(t, bindings, "thr", untracked, added);
+  AddHostDispatch(t, bindings, "fhp", pre_dnat, added);
   return added;
 }
 
 std::vector<std::string> PolicyChainsOf(const calc::EndpointPolicy& p) {
   std::vector<std::string> out;
-  for (const auto* tiers : {&p.tiers, &p.untracked_tiers}) {
+  for (const auto* tiers : {&p.tiers, &p.untracked_tiers, &p.pre_dnat_tiers}) {
     for (const auto& t : *tiers) {
       for (const auto& name : t.policies) {
         for (bool in : {true, false}) out.push_back(PolicyChainName({t.name, name}, in));

@@ -69,14 +69,20 @@ TEST(RenderTest, BaseChainsAndDefaults) {
             (Hook{"filter", "prerouting", -300, "accept"}));
   EXPECT_EQ(t.chains.at("cali-raw-output").hook, (Hook{"filter", "output", -300, "accept"}));
   const std::string untracked = "meta mark & 0x01000000 == 0x01000000 ct state untracked accept";
+  const std::string accepted = "meta mark & 0x01000000 == 0x01000000 accept";
   EXPECT_EQ(ChainRules(t, "cali-input"),
-            (Rules{untracked, "iifname \"cali*\" goto cali-wl-to-host", "jump cali-from-host"}));
+            (Rules{accepted, "iifname \"cali*\" goto cali-wl-to-host", "jump cali-from-host"}));
   EXPECT_EQ(ChainRules(t, "cali-output"),
             (Rules{untracked, "oifname \"cali*\" accept", "jump cali-to-host"}));
-  EXPECT_EQ(ChainRules(t, "cali-forward"),
-            (Rules{untracked, "iifname \"cali*\" jump cali-from-wl",
-                   "oifname \"cali*\" jump cali-to-wl", "iifname \"cali*\" accept",
-                   "oifname \"cali*\" accept", "jump cali-from-host", "jump cali-to-host"}));
+  EXPECT_EQ(
+      ChainRules(t, "cali-forward"),
+      (Rules{untracked, "iifname \"cali*\" jump cali-from-wl", "oifname \"cali*\" jump cali-to-wl",
+             "iifname \"cali*\" accept", "oifname \"cali*\" accept",
+             "meta mark & 0x01000000 == 0x01000000 goto cali-to-host", "jump cali-from-host",
+             "jump cali-to-host"}));
+  EXPECT_EQ(t.chains.at("cali-pre-dnat").hook, (Hook{"filter", "prerouting", -150, "accept"}));
+  EXPECT_EQ(ChainRules(t, "cali-pre-dnat"),
+            (Rules{"ct state established,related accept", accepted, "iifname vmap @cali-fhp-map"}));
   EXPECT_EQ(ChainRules(t, "cali-from-wl"), (Rules{"iifname vmap @cali-fw-map", "drop"}));
   EXPECT_EQ(ChainRules(t, "cali-to-host"), (Rules{"oifname vmap @cali-th-map"}));
   EXPECT_EQ(ChainRules(t, "cali-raw-prerouting"),
@@ -354,6 +360,50 @@ TEST(RenderTest, UntrackedPolicy) {
             (Rules{"jump cali-failsafe-out-raw", kClear, "jump cali-po-u/raw", notrack}));
   EXPECT_EQ(t.sets.at("cali-fhr-map").elements.at("\"eth0\""), "goto cali-fhr-ep");
   EXPECT_EQ(t.sets.at("cali-thr-map").elements.at("\"eth0\""), "goto cali-thr-ep");
+  // The tracked chain has no tiers: failsafe then drop.
+  EXPECT_EQ(Effective(t, "cali-fh-ep"),
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, kFinal}));
+}
+
+TEST(RenderTest, PolicyTypesSkipPoliciesAndEmptiedTiers) {
+  DesiredState s = WithPolicies();
+  s.policies.at({"t1", "a"}).governs_outbound = false;  // types: [ingress]
+  s.policies.at({"t1", "b"}).governs_outbound = false;
+  s.policies.at({"t2", "c"}).governs_inbound = false;  // types: [egress]
+  calc::EndpointPolicy p;
+  p.tiers = {{"t1", {"a", "b"}}, {"t2", {"c"}}};
+  p.profile_ids = {"prof"};
+  s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
+  Table t = Render(s, {});
+  // Inbound: t1 only (t2 governs no inbound traffic: no tier-end drop).
+  EXPECT_EQ(Effective(t, "cali-fh-ep"),
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "jump cali-pi-t1/a", kAllowed,
+                   "meta mark & 0x02000000 == 0 jump cali-pi-t1/b", kAllowed, TierDrop("t1"),
+                   "jump cali-pri-prof", kAllowed, kFinal}));
+  // Outbound: t2 only, its first tier (no pass-bit reset before it).
+  EXPECT_EQ(Effective(t, "cali-th-ep"),
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-out", kClear, "jump cali-po-t2/c",
+                   kAllowed, TierDrop("t2"), "jump cali-pro-prof", kAllowed, kFinal}));
+}
+
+TEST(RenderTest, PreDnatPolicy) {
+  DesiredState s = WithPolicies();
+  s.policies[{"p", "pin"}] = calc::ActivePolicyUpdate{{"p", "pin"}, {Allow()}, {}, false, true};
+  s.policies[{"p", "deny"}] = calc::ActivePolicyUpdate{{"p", "deny"}, {}, {}, false, true};
+  calc::EndpointPolicy p;
+  p.pre_dnat_tiers = {{"p", {"pin", "deny"}}, {"t2", {"c"}}};
+  s.host_endpoints[{"ep"}] = NamedHost("ep", "eth0", p);
+  s.host_endpoints[{"plain"}] = NamedHost("plain", "eth1");
+  Table t = Render(s, {});
+  const std::string accept = "meta mark & 0x01000000 == 0x01000000 accept";
+  // No tier-end drop, no final drop: an undecided packet goes on.
+  EXPECT_EQ(Effective(t, "cali-fhp-ep"),
+            (Rules{"jump cali-failsafe-in", kClear, "jump cali-pi-p/pin", accept,
+                   "meta mark & 0x02000000 == 0 jump cali-pi-p/deny", accept,
+                   "meta mark set meta mark & 0xfdffffff", "jump cali-pi-t2/c", accept}));
+  EXPECT_EQ(t.sets.at("cali-fhp-map").elements,
+            (std::map<std::string, std::string>{{"\"eth0\"", "goto cali-fhp-ep"}}));
+  EXPECT_FALSE(t.chains.contains("cali-fhp-plain"));
   // The tracked chain has no tiers: failsafe then drop.
   EXPECT_EQ(Effective(t, "cali-fh-ep"),
             (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, kFinal}));

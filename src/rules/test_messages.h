@@ -38,6 +38,8 @@ class RandomMessages {
         p.inbound = {r};
         p.outbound = {Allow()};
         if (Pick(2)) p.inbound.push_back(WithAction(Allow(), model::Action::kDeny));
+        p.governs_inbound = Pick(5) != 0;  // types leaving out a direction
+        p.governs_outbound = Pick(5) != 0;
         return p;
       }
       case 6:
@@ -127,6 +129,7 @@ class RandomMessages {
       if (Pick(2)) p.tiers.push_back({tier, {Id("p", 4), Id("p", 4)}, Pick(4) == 0});
     }
     if (host && Pick(3) == 0) p.untracked_tiers.push_back({"t0", {Id("p", 4)}});
+    if (host && Pick(3) == 0) p.pre_dnat_tiers.push_back({"t1", {Id("p", 4)}});
     for (int i = Pick(3); i > 0; --i) p.profile_ids.push_back(Id("pr", 3));
     return p;
   }

@@ -15,6 +15,8 @@ namespace {
 // goes on. kReturned: the endpoint's policy allowed; its chain returns to
 // the base chain, which goes on.
 enum class V { kAllow, kDeny, kOn, kReturned };
+// Which of an endpoint's policy lists: normal, untracked (raw), pre-DNAT.
+enum class Stage { kTracked, kUntracked, kPreDnat };
 
 bool Final(V v) { return v == V::kAllow || v == V::kDeny; }
 enum class RuleOutcome { kNone, kAllow, kDeny, kPass };
@@ -66,7 +68,15 @@ class Tracer {
     const bool raw_in = !q_.in_iface.empty();
     const V raw = Untracked(raw_in ? q_.in_iface : q_.out_iface, raw_in);
     if (raw != V::kOn) return Done(raw);
-    if (forward) return Done(Forward());
+    // Prerouting before DNAT: pre-DNAT policy of the arriving interface.
+    const V pre = raw_in ? PreDnat(q_.in_iface) : V::kOn;
+    if (pre == V::kDeny) return Done(pre);
+    const bool pre_accepted = pre == V::kAllow;
+    if (forward) return Done(Forward(pre_accepted));
+    if (pre_accepted) {
+      Step("the filter input hook accepts what pre-DNAT policy allowed");
+      return Done(V::kAllow);
+    }
     if (!q_.in_iface.empty()) return Done(Input());
     return Done(Output());
   }
@@ -112,7 +122,21 @@ class Tracer {
       Step("untracked: the failsafe entry ends the raw hook; the filter hook goes on");
       return V::kOn;
     }
-    return List(ep.policy, inbound, /*untracked=*/true);
+    return List(ep.policy, inbound, Stage::kUntracked);
+  }
+
+  // cali-pre-dnat: kAllow (ACCEPT bit set, normal policy of the arriving
+  // endpoint skipped), kDeny, or kOn.
+  V PreDnat(const std::string& iface) {
+    const auto id = HostEndpointOf(iface);
+    if (!id) return V::kOn;
+    const auto& ep = s_.host_endpoints.at(*id);
+    if (ep.policy.pre_dnat_tiers.empty()) return V::kOn;
+    if (Failsafe(/*inbound=*/true, /*raw=*/false)) {
+      Step("pre-DNAT: the failsafe entry ends the pre-DNAT hook; the filter hook goes on");
+      return V::kOn;
+    }
+    return List(ep.policy, /*inbound=*/true, Stage::kPreDnat);
   }
 
   V Input() {
@@ -135,7 +159,7 @@ class Tracer {
     return Final(v) ? v : V::kAllow;
   }
 
-  V Forward() {
+  V Forward(bool pre_accepted) {
     const bool from_wl = HasWorkloadPrefix(s_.config, q_.in_iface);
     const bool to_wl = HasWorkloadPrefix(s_.config, q_.out_iface);
     if (from_wl) {
@@ -148,7 +172,11 @@ class Tracer {
       Step("forwarded to or from a workload: host endpoint policy does not apply");
       return V::kAllow;
     }
-    if (const V v = HostEndpoint(q_.in_iface, true); Final(v)) return v;
+    if (pre_accepted) {
+      Step("allowed by pre-DNAT policy: only the leaving interface's policy applies");
+    } else if (const V v = HostEndpoint(q_.in_iface, true); Final(v)) {
+      return v;
+    }
     if (const V v = HostEndpoint(q_.out_iface, false); Final(v)) return v;
     return V::kAllow;
   }
@@ -168,7 +196,7 @@ class Tracer {
       return V::kAllow;
     }
     if (Failsafe(inbound, /*raw=*/false)) return V::kAllow;
-    return List(s_.host_endpoints.at(*id).policy, inbound, /*untracked=*/false);
+    return List(s_.host_endpoints.at(*id).policy, inbound, Stage::kTracked);
   }
 
   // cali-wl-to-host: traffic from a workload to this host.
@@ -202,7 +230,7 @@ class Tracer {
     if (!ep->active)
       return Drop(fmt::format("workload endpoint {} is not active", ep->id.endpoint));
     // From the workload its outbound rules apply, to it its inbound ones.
-    return List(ep->policy, /*inbound=*/!from_workload, /*untracked=*/false);
+    return List(ep->policy, /*inbound=*/!from_workload, Stage::kTracked);
   }
 
   bool Failsafe(bool inbound, bool raw) {
@@ -260,16 +288,36 @@ class Tracer {
     };
   }
 
+  // True unless the policy is active and its types leave out the direction.
+  bool Governs(const calc::PolicyId& id, bool inbound) const {
+    const auto it = s_.policies.find(id);
+    if (it == s_.policies.end()) return true;
+    return inbound ? it->second.governs_inbound : it->second.governs_outbound;
+  }
+
   // A policy list: tiers, then (tracked only) profiles. Tracked: kReturned
-  // when policy allows, else a drop. Untracked: kAllow (notrack accept),
-  // kDeny, or kOn at its end.
-  V List(const calc::EndpointPolicy& p, bool inbound, bool untracked) {
-    const char* pre = untracked ? "untracked: " : "";
-    for (const auto& tier : untracked ? p.untracked_tiers : p.tiers) {
+  // when policy allows, else a drop. Untracked and pre-DNAT: kAllow (notrack
+  // accept / ACCEPT bit and accept), kDeny, or kOn at its end.
+  V List(const calc::EndpointPolicy& p, bool inbound, Stage stage) {
+    const bool untracked = stage != Stage::kTracked;  // no tier-end drop, no profiles
+    const char* pre = stage == Stage::kUntracked ? "untracked: "
+                      : stage == Stage::kPreDnat ? "pre-DNAT: "
+                                                 : "";
+    const auto& tiers = stage == Stage::kTracked     ? p.tiers
+                        : stage == Stage::kUntracked ? p.untracked_tiers
+                                                     : p.pre_dnat_tiers;
+    for (const auto& tier : tiers) {
+      if (std::none_of(tier.policies.begin(), tier.policies.end(), [&](const std::string& name) {
+            return Governs({tier.name, name}, inbound);
+          })) {
+        Step(fmt::format("{}tier {}: no policy of it governs {} traffic (types): skipped", pre,
+                         tier.name, Dir(inbound)));
+        continue;
+      }
       bool passed = false;
       for (const auto& name : tier.policies) {
         const auto it = s_.policies.find(calc::PolicyId{tier.name, name});
-        if (it == s_.policies.end()) continue;
+        if (it == s_.policies.end() || !Governs(it->first, inbound)) continue;
         const auto& rules = inbound ? it->second.inbound : it->second.outbound;
         const RuleOutcome o =
             Rules(rules, fmt::format("{}tier {} policy {} {}", pre, tier.name, name, Dir(inbound)));
@@ -291,7 +339,8 @@ class Tracer {
       }
     }
     if (untracked) {
-      Step("untracked: no untracked policy decided; normal policy goes on");
+      Step(fmt::format("{}no {} policy decided; normal policy goes on", pre,
+                       stage == Stage::kUntracked ? "untracked" : "pre-DNAT"));
       return V::kOn;
     }
     for (const auto& id : p.profile_ids) {

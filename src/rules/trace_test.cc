@@ -176,6 +176,45 @@ TEST_F(TraceTest, UntrackedPolicyDecidesBeforeNormalPolicyOrFallsThrough) {
             "dst-ports 82");
 }
 
+TEST_F(TraceTest, PreDnatPolicyDecidesBeforeNormalPolicyOrFallsThrough) {
+  Policy("edge", "pin", {TcpTo(80), TcpTo(81, model::Action::kDeny)});
+  s_.policies.at({"edge", "pin"}).pre_dnat = true;
+  Policy("default", "normal", {TcpTo(82)}, {TcpTo(80)});
+  auto& h = Host("ep", "eth0", {{"default", {"normal"}}});
+  h.policy.pre_dnat_tiers = {{"edge", {"pin"}}};
+  TraceResult t = In("eth0", 80);
+  EXPECT_TRUE(t.allowed);
+  EXPECT_THAT(t.steps, Contains("pre-DNAT: tier edge policy pin inbound rule 1: allow proto tcp "
+                                "dst-ports 80"));
+  EXPECT_EQ(t.steps.back(), "the filter input hook accepts what pre-DNAT policy allowed");
+  EXPECT_FALSE(In("eth0", 81).allowed);
+  t = In("eth0", 82);
+  EXPECT_TRUE(t.allowed);
+  EXPECT_THAT(t.steps, Contains("pre-DNAT: no pre-DNAT policy decided; normal policy goes on"));
+  EXPECT_TRUE(In("eth0", 22).allowed) << "failsafe";
+  EXPECT_FALSE(In("eth0", 83).allowed);
+  // Forwarded: allowed before DNAT, then only the leaving endpoint's policy.
+  Host("b", "eth1", {{"default", {"normal"}}});
+  t = Run("eth0", "eth1", 80, "10.1.0.2", "10.2.0.2");
+  EXPECT_TRUE(t.allowed);
+  EXPECT_THAT(t.steps,
+              Contains("allowed by pre-DNAT policy: only the leaving interface's policy applies"));
+  EXPECT_FALSE(Run("eth0", "eth1", 82, "10.1.0.2", "10.2.0.2").allowed) << "b allows only 80 out";
+}
+
+TEST_F(TraceTest, PolicyTypesSkipADirectionAndATierLeftEmpty) {
+  Policy("t1", "in-only", {TcpTo(80)}, {});
+  s_.policies.at({"t1", "in-only"}).governs_outbound = false;
+  Policy("t2", "all", {}, {TcpTo(81)});
+  Host("ep", "eth0", {{"t1", {"in-only"}}, {"t2", {"all"}}});
+  EXPECT_TRUE(In("eth0", 80).allowed);
+  EXPECT_FALSE(In("eth0", 81).allowed) << "t1 governs inbound: its end drops";
+  const TraceResult t = Run("", "eth0", 81, "10.1.0.1", "10.1.0.2");
+  EXPECT_TRUE(t.allowed);
+  EXPECT_THAT(t.steps,
+              Contains("tier t1: no policy of it governs outbound traffic (types): skipped"));
+}
+
 TEST_F(TraceTest, WorkloadInterfacesFollowTheirEndpointAndTheEndpointToHostAction) {
   auto& w = s_.workload_endpoints[{"k8s", "pod", "eth0"}];
   w.id = {"k8s", "pod", "eth0"};
