@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <type_traits>
 
+#include <gtest/gtest.h>
+
 #include "base/overloaded.h"
 #include "base/strings.h"
 
@@ -164,6 +166,16 @@ void DataplaneView::EndFlush() {
   if (!in_flush_) return;
   in_flush_ = false;
   CheckIntegrity();
+}
+
+void PutValue(CalcGraph& graph, const std::string& key, const std::string& raw,
+              const std::string& hostname) {
+  const auto k = model::ParseKey(key);
+  ASSERT_TRUE(k) << key;
+  const model::Decoded d =
+      model::DecodeValue(*k, raw, model::ValidationContext{hostname, {"cali"}});
+  ASSERT_TRUE(d.value) << raw;
+  graph.OnUpdate(*k, d.value);
 }
 
 void DataplaneView::Flush(CalcGraph& graph) {

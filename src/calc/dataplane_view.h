@@ -24,6 +24,11 @@ std::string PolicyIdString(const PolicyId& id);
 // `tiers=[t1:[p1, p2]] untracked=[] profiles=[prof1]`.
 std::string DescribePolicy(const EndpointPolicy& p);
 
+// Decodes `raw` at `key` as agent `hostname` would (InterfacePrefix cali)
+// and gives the graph the result; a test failure if the value is rejected.
+void PutValue(CalcGraph& graph, const std::string& key, const std::string& raw,
+              const std::string& hostname = "h1");
+
 // The dataplane's state rebuilt from messages, plus the contract violations
 // seen on the way.
 //

@@ -14,11 +14,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 void Put(CalcGraph& g, const std::string& key, const std::string& raw) {
-  const auto k = model::ParseKey(key);
-  ASSERT_TRUE(k) << key;
-  const model::Decoded d = model::DecodeValue(*k, raw, model::ValidationContext{"h1", {"cali"}});
-  ASSERT_TRUE(d.value) << raw;
-  g.OnUpdate(*k, d.value);
+  testing::PutValue(g, key, raw);
 }
 void Delete(CalcGraph& g, const std::string& key) { g.OnUpdate(*model::ParseKey(key), {}); }
 

@@ -10,11 +10,7 @@ namespace felix::calc {
 namespace {
 
 void Put(CalcGraph& g, const std::string& key, const std::string& raw) {
-  const auto k = model::ParseKey(key);
-  ASSERT_TRUE(k) << key;
-  const model::Decoded d = model::DecodeValue(*k, raw, model::ValidationContext{"h1", {"cali"}});
-  ASSERT_TRUE(d.value) << raw;
-  g.OnUpdate(*k, d.value);
+  testing::PutValue(g, key, raw);
 }
 
 TEST(TierDefaultActionTest, ReachesTheEndpointAndFollowsTheMetadata) {
