@@ -63,8 +63,7 @@ json Tiers(Ctx& c, const std::vector<calc::TierInfo>& tiers, bool inbound) {
       p["rules"] = it == m.state.policies.end()
                        ? json::array()
                        : Rules(c, inbound ? it->second.inbound : it->second.outbound);
-      if (it != m.state.policies.end() &&
-          !(inbound ? it->second.governs_inbound : it->second.governs_outbound)) {
+      if (!rules::PolicyGoverns(m.state, id, inbound)) {
         p["governs"] = false;  // its types leave out this direction: skipped
       }
       policies.push_back(std::move(p));

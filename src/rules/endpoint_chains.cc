@@ -18,13 +18,6 @@ std::string Allowed() {
                      kAcceptMark, kClearBothMarks);
 }
 
-// False when the policy is active and its `types` leave out this direction.
-bool GovernsDirection(const DesiredState& s, const calc::PolicyId& id, bool inbound) {
-  auto it = s.policies.find(id);
-  if (it == s.policies.end()) return true;
-  return inbound ? it->second.governs_inbound : it->second.governs_outbound;
-}
-
 // The tiers: per tier clear the pass bit (after the first), jump to each
 // policy while the pass bit is clear, `after_policy` after each jump, and
 // `tier_end` (if any) after the tier. Policies whose types leave out this
@@ -35,7 +28,7 @@ void AddTiers(std::vector<std::string>& out, const DesiredState& s,
   bool first_tier = true;
   for (const auto& tier : tiers) {
     if (!std::any_of(tier.policies.begin(), tier.policies.end(), [&](const std::string& name) {
-          return GovernsDirection(s, {tier.name, name}, inbound);
+          return PolicyGoverns(s, {tier.name, name}, inbound);
         })) {
       continue;
     }
@@ -45,7 +38,7 @@ void AddTiers(std::vector<std::string>& out, const DesiredState& s,
     for (const auto& name : tier.policies) {
       calc::PolicyId id{tier.name, name};
       if (!s.policies.contains(id)) continue;  // not active: no chain to jump to
-      if (!GovernsDirection(s, id, inbound)) continue;
+      if (!PolicyGoverns(s, id, inbound)) continue;
       std::string jump = "jump " + PolicyChainName(id, inbound);
       out.push_back(first_policy ? jump : fmt::format("meta mark & {} == 0 {}", kPassMark, jump));
       out.push_back(after_policy);
@@ -107,12 +100,15 @@ std::vector<std::string> UntrackedPolicyList(const DesiredState& s, const calc::
   return out;
 }
 
+std::string AcceptWhenAccepted() {
+  return fmt::format("meta mark & {} == {} accept", kAcceptMark, kAcceptMark);
+}
+
 std::vector<std::string> PreDnatPolicyList(const DesiredState& s, const calc::EndpointPolicy& p) {
   std::vector<std::string> out = {fmt::format("meta mark set meta mark & {}", kClearBothMarks)};
   // An allow keeps the ACCEPT bit: the filter input hook accepts on it and
   // the forward hook skips the arriving endpoint's normal policy.
-  AddTiers(out, s, p.pre_dnat_tiers, true,
-           fmt::format("meta mark & {} == {} accept", kAcceptMark, kAcceptMark), "");
+  AddTiers(out, s, p.pre_dnat_tiers, true, AcceptWhenAccepted(), "");
   return out;
 }
 

@@ -36,6 +36,9 @@ std::vector<std::string> TrackedPolicyList(const DesiredState& s, const calc::En
 std::vector<std::string> UntrackedPolicyList(const DesiredState& s, const calc::EndpointPolicy& p,
                                              bool inbound);
 
+// `meta mark & ACCEPT == ACCEPT accept`: accepts what policy allowed.
+std::string AcceptWhenAccepted();
+
 // A pre-DNAT policy list: mark reset, pre-DNAT tiers (inbound rules) with
 // `accept` on allow, the ACCEPT bit kept; no tier-end drop, no profiles, no
 // final drop (an undecided packet goes on to normal policy).

@@ -160,7 +160,9 @@ std::map<std::string, HostBinding> BindHostInterfaces(const DesiredState& s,
 }
 
 void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
-  std::vector<std::string> input = {kUntrackedAccept}, output = {kUntrackedAccept},
+  // Input accepts whatever untracked or pre-DNAT policy allowed (the ACCEPT
+  // bit); output and forward only what untracked policy allowed.
+  std::vector<std::string> input = {AcceptWhenAccepted()}, output = {kUntrackedAccept},
                            forward = {kUntrackedAccept}, forward_accept;
   for (const auto& p : c.interface_prefixes) {
     input.push_back(fmt::format("iifname {} goto cali-wl-to-host", QuoteIface(p, true)));
@@ -171,9 +173,8 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
     forward_accept.push_back(fmt::format("oifname {} accept", QuoteIface(p, true)));
   }
   forward.insert(forward.end(), forward_accept.begin(), forward_accept.end());
-  // Allowed by pre-DNAT policy (or untracked): input accepts; forward
-  // applies only the leaving endpoint's policy (then the base chain accepts).
-  input.front() = fmt::format("meta mark & {} == {} accept", kAcceptMark, kAcceptMark);
+  // Allowed by pre-DNAT policy: forward applies only the leaving endpoint's
+  // policy (then the base chain accepts).
   forward.push_back(
       fmt::format("meta mark & {} == {} goto cali-to-host", kAcceptMark, kAcceptMark));
   input.push_back("jump cali-from-host");
@@ -189,11 +190,9 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
       BaseChain("prerouting", -300, {clear, "jump cali-from-host-raw"});
   t.chains["cali-raw-output"] = BaseChain("output", -300, {clear, "jump cali-to-host-raw"});
   // Pre-DNAT policy: after conntrack, before DNAT (nat prerouting is -100).
-  t.chains["cali-pre-dnat"] =
-      BaseChain("prerouting", -150,
-                {"ct state established,related accept",
-                 fmt::format("meta mark & {} == {} accept", kAcceptMark, kAcceptMark),
-                 "iifname vmap @cali-fhp-map"});
+  t.chains["cali-pre-dnat"] = BaseChain(
+      "prerouting", -150,
+      {"ct state established,related accept", AcceptWhenAccepted(), "iifname vmap @cali-fhp-map"});
 
   std::vector<std::string> wl_to_host = {"ct state established,related accept",
                                          "ct state invalid drop",
@@ -336,6 +335,12 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
   AddHostDispatch(t, bindings, "thr", untracked, added);
   AddHostDispatch(t, bindings, "fhp", pre_dnat, added);
   return added;
+}
+
+bool PolicyGoverns(const DesiredState& s, const calc::PolicyId& id, bool inbound) {
+  const auto it = s.policies.find(id);
+  if (it == s.policies.end()) return true;
+  return inbound ? it->second.governs_inbound : it->second.governs_outbound;
 }
 
 std::vector<std::string> PolicyChainsOf(const calc::EndpointPolicy& p) {

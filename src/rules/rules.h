@@ -55,6 +55,10 @@ struct InterfaceResolution {
 // header comment for the chain layout.
 Table Render(const DesiredState& s, const InterfaceResolution& r);
 
+// False when policy `id` is active in `s` and its types leave out the
+// direction; a policy that is not active counts as governing (its tier stays).
+bool PolicyGoverns(const DesiredState& s, const calc::PolicyId& id, bool inbound);
+
 // The chains of the policies (tracked and untracked) and profiles `p`
 // names, both directions: where an endpoint's rules from the datastore live.
 std::vector<std::string> PolicyChainsOf(const calc::EndpointPolicy& p);

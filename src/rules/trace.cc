@@ -288,13 +288,6 @@ class Tracer {
     };
   }
 
-  // True unless the policy is active and its types leave out the direction.
-  bool Governs(const calc::PolicyId& id, bool inbound) const {
-    const auto it = s_.policies.find(id);
-    if (it == s_.policies.end()) return true;
-    return inbound ? it->second.governs_inbound : it->second.governs_outbound;
-  }
-
   // A policy list: tiers, then (tracked only) profiles. Tracked: kReturned
   // when policy allows, else a drop. Untracked and pre-DNAT: kAllow (notrack
   // accept / ACCEPT bit and accept), kDeny, or kOn at its end.
@@ -308,7 +301,7 @@ class Tracer {
                                                      : p.pre_dnat_tiers;
     for (const auto& tier : tiers) {
       if (std::none_of(tier.policies.begin(), tier.policies.end(), [&](const std::string& name) {
-            return Governs({tier.name, name}, inbound);
+            return PolicyGoverns(s_, {tier.name, name}, inbound);
           })) {
         Step(fmt::format("{}tier {}: no policy of it governs {} traffic (types): skipped", pre,
                          tier.name, Dir(inbound)));
@@ -317,7 +310,7 @@ class Tracer {
       bool passed = false;
       for (const auto& name : tier.policies) {
         const auto it = s_.policies.find(calc::PolicyId{tier.name, name});
-        if (it == s_.policies.end() || !Governs(it->first, inbound)) continue;
+        if (it == s_.policies.end() || !PolicyGoverns(s_, it->first, inbound)) continue;
         const auto& rules = inbound ? it->second.inbound : it->second.outbound;
         const RuleOutcome o =
             Rules(rules, fmt::format("{}tier {} policy {} {}", pre, tier.name, name, Dir(inbound)));
