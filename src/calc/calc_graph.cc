@@ -277,13 +277,9 @@ struct CalcGraph::Impl final : ActiveRulesCalculator::Output, EventSequencer::So
   std::optional<ActivePolicyUpdate> BuildPolicy(const PolicyId& id) override {
     const model::Policy* p = active.ActivePolicy(id);
     if (!p) return std::nullopt;
-    return ActivePolicyUpdate{id,
-                              TranslateRules(p->inbound),
-                              TranslateRules(p->outbound),
-                              p->untracked,
-                              p->pre_dnat,
-                              p->Governs(true),
-                              p->Governs(false)};
+    return ActivePolicyUpdate{
+        id,          TranslateRules(p->inbound), TranslateRules(p->outbound), p->untracked,
+        p->pre_dnat, p->Governs(true),           p->Governs(false),           p->apply_on_forward};
   }
   std::optional<ActiveProfileUpdate> BuildProfile(const std::string& id) override {
     const model::ProfileRules* p = active.ActiveProfile(id);

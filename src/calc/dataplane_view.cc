@@ -123,6 +123,9 @@ std::string Describe(const Message& m) {
           [](const ActivePolicyUpdate& u) {
             return "ActivePolicyUpdate " + PolicyIdString(u.id) +
                    (u.untracked ? " untracked" : "") + (u.pre_dnat ? " pre-dnat" : "") +
+                   (u.apply_on_forward ? std::string(" apply-on-forward=") +
+                                             (*u.apply_on_forward ? "true" : "false")
+                                       : "") +
                    " in=" + std::to_string(u.inbound.size()) +
                    " out=" + std::to_string(u.outbound.size());
           },

@@ -83,6 +83,9 @@ struct ActivePolicyUpdate {
   // The policy's `types`: a direction it does not govern skips it (and a
   // tier left without policies for that direction is skipped whole).
   bool governs_inbound{true}, governs_outbound{true};
+  // The policy's `apply_on_forward`; absent keeps the v1 forward behaviour
+  // (rules::ForwardsLegacy).
+  std::optional<bool> apply_on_forward{};
   friend bool operator==(const ActivePolicyUpdate&, const ActivePolicyUpdate&) = default;
 };
 

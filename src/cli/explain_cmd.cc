@@ -75,6 +75,23 @@ json Tiers(Ctx& c, const std::vector<calc::TierInfo>& tiers, bool inbound) {
   return out;
 }
 
+// Forwarded traffic through a host endpoint: "v1" (its normal policy, host
+// to host only), else the apply_on_forward policies that apply (none:
+// allowed).
+json Forwarded(const rules::DesiredState& s, const calc::EndpointPolicy& p, bool inbound) {
+  if (rules::ForwardsLegacy(s, p)) return "v1";
+  json ids = json::array();
+  for (const auto& t : p.tiers) {
+    for (const auto& name : t.policies) {
+      const calc::PolicyId id{t.name, name};
+      if (rules::AppliesOnForward(s, id) && rules::PolicyGoverns(s, id, inbound)) {
+        ids.push_back(t.name + "/" + name);
+      }
+    }
+  }
+  return ids;
+}
+
 json Direction(Ctx& c, const Target& t, bool inbound) {
   const daemon::HostModel& m = c.m;
   json d = {{"direction", inbound ? "inbound" : "outbound"}};
@@ -93,6 +110,7 @@ json Direction(Ctx& c, const Target& t, bool inbound) {
   }
   d["profiles"] = std::move(profiles);
   d["end"] = "drop";
+  if (t.host) d["forwarded"] = Forwarded(m.state, *t.policy, inbound);
   return d;
 }
 
@@ -105,7 +123,13 @@ std::optional<Target> FindTarget(const daemon::HostModel& m, const ExplainOption
     t.policy = &ep.policy;
     json ifaces = json::array();
     std::string how;
-    if (ep.name) {
+    if (ep.name && model::IsInterfaceTemplate(*ep.name)) {
+      ifaces.push_back(*ep.name);
+      how = *ep.name == "*"
+                ? "\"*\": every host interface no other endpoint has"
+                : "by template: every interface starting with " +
+                      ep.name->substr(0, ep.name->size() - 1) + " that no other endpoint has";
+    } else if (ep.name) {
       ifaces.push_back(*ep.name);
       how = "by name";
     } else if (!m.interfaces_known) {
@@ -230,6 +254,19 @@ void Text(const json& j, std::ostream& out) {
         out << "        " << ++n << ". " << r.get<std::string>() << "\n";
     }
     out << "    then: " << d["end"].get<std::string>() << "\n";
+    if (d.contains("forwarded")) {
+      const json& f = d["forwarded"];
+      if (f.is_string()) {
+        out << "    forwarded: as above between host interfaces; to or from workloads not "
+               "policed (no policy sets apply_on_forward: v1 behaviour)\n";
+      } else if (f.empty()) {
+        out << "    forwarded: allowed (no apply_on_forward policy governs this direction)\n";
+      } else {
+        std::string list;
+        for (const auto& id : f) list += (list.empty() ? "" : ", ") + id.get<std::string>();
+        out << "    forwarded: apply_on_forward policies only (" << list << "), then drop\n";
+      }
+    }
   }
   for (const auto& [id, set] : j["ip_sets"].items()) {
     out << "  ip set " << id << ": " << set["source"].get<std::string>() << ", "

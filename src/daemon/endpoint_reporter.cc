@@ -44,7 +44,18 @@ std::map<std::string, std::string> EndpointStatuses(
   std::map<std::string, std::string> out;
   for (const auto& [id, ep] : s.host_endpoints) {
     State st = State::kNone;
-    if (ep.name) {
+    if (ep.name && *ep.name == "*") {
+      st = State::kUp;  // as Calico: no one interface decides
+    } else if (ep.name && ep.name->ends_with('*')) {
+      // A template: up while some interface it names is (never a workload's).
+      const std::string prefix = ep.name->substr(0, ep.name->size() - 1);
+      st = State::kDown;
+      for (const auto& [iface, addrs] : interfaces) {
+        if (iface.starts_with(prefix) && !rules::HasWorkloadPrefix(s.config, iface) && up(iface)) {
+          st = State::kUp;
+        }
+      }
+    } else if (ep.name) {
       st = up(*ep.name) ? State::kUp : State::kDown;
     } else {
       for (const auto& [res, expected] : {std::pair{&r.v4_ifaces, &ep.expected_ipv4_addrs},

@@ -75,7 +75,8 @@ void ValidateNat(const Json& ep, int version, Issues& issues, Common& c) {
 }
 
 // _validate_endpoint_common; `v` is known to be an object.
-Common ValidateCommon(const std::string& endpoint_id, Json& ep, Issues& issues) {
+// `host`: a host endpoint, whose name may also be an interface template.
+Common ValidateCommon(const std::string& endpoint_id, Json& ep, Issues& issues, bool host) {
   Common c;
   if (!IsValidId(endpoint_id)) {
     issues.Add(fmt::format("Invalid endpoint ID '{}'.", felix::PyRepr(endpoint_id)));
@@ -83,8 +84,9 @@ Common ValidateCommon(const std::string& endpoint_id, Json& ep, Issues& issues) 
   if (const Json* name = Get(ep, "name")) {
     if (!name->is_string()) {
       issues.Add(fmt::format("Expected 'name' to be a string; got {}.", PyRepr(*name)));
-    } else if (!IsValidInterfaceName(name->get_ref<const std::string&>())) {
-      issues.Add("'name' must be a valid interface name.");
+    } else if (const std::string& n = name->get_ref<const std::string&>();
+               !IsValidInterfaceName(n) && !(host && IsInterfaceTemplate(n))) {
+      issues.Add("'name' must be a valid interface name.");  // Felix's text
     } else {
       c.name = name->get<std::string>();
     }
@@ -144,7 +146,7 @@ Decoded DecodeHostEndpoint(const HostEndpointKey& key, Json ep, const Validation
     issues.Add("Expected endpoint to be a dict.");
     return Rejected(issues);
   }
-  Common c = ValidateCommon(key.endpoint, ep, issues);
+  Common c = ValidateCommon(key.endpoint, ep, issues, /*host=*/true);
   for (int version : {4, 6}) {
     for (auto field : {fmt::format("ipv{}_nets", version), fmt::format("ipv{}_gateway", version),
                        fmt::format("ipv{}_nat", version)}) {
@@ -193,7 +195,7 @@ Decoded DecodeWorkloadEndpoint(const WorkloadEndpointKey& key, Json ep,
     issues.Add("Expected endpoint to be a dict.");
     return Rejected(issues);
   }
-  Common c = ValidateCommon(key.endpoint, ep, issues);
+  Common c = ValidateCommon(key.endpoint, ep, issues, /*host=*/false);
   const Json* name = Get(ep, "name");
   if (!name) {
     issues.Add("Missing 'name' field.");

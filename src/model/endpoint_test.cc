@@ -1,5 +1,7 @@
 // Host and workload endpoint validation (spec §4-§5, §10): accepted values
 // with their canonical JSON, rejected values with the exact issue texts.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "model/model.h"
@@ -31,6 +33,14 @@ void RunCases(const std::vector<Case>& cases, const ValidationContext& ctx) {
   }
 }
 
+TEST(WorkloadEndpointTest, NameIsNeverATemplate) {
+  const Decoded d = DecodeAt(kWep, R"({"state": "active", "name": "cali*", "profile_ids": []})",
+                             ValidationContext{"node1", {"cali"}});
+  EXPECT_FALSE(d.value);
+  EXPECT_NE(std::find(d.issues.begin(), d.issues.end(), "'name' must be a valid interface name."),
+            d.issues.end());
+}
+
 TEST(HostEndpointTest, Table) {
   const std::vector<Case> cases = {
       {"guide: by name",
@@ -54,6 +64,32 @@ TEST(HostEndpointTest, Table) {
        R"({"name": "eth0.100"})",
        R"({"expected_ipv4_addrs":[],"expected_ipv6_addrs":[],"labels":{},"name":"eth0.100","profile_ids":[]})",
        {}},
+      {"every host interface",
+       kHep,
+       R"({"name": "*", "labels": {"role": "any"}})",
+       R"({"expected_ipv4_addrs":[],"expected_ipv6_addrs":[],"labels":{"role":"any"},"name":"*","profile_ids":[]})",
+       {}},
+      {"interface template",
+       kHep,
+       R"({"name": "bond*"})",
+       R"({"expected_ipv4_addrs":[],"expected_ipv6_addrs":[],"labels":{},"name":"bond*","profile_ids":[]})",
+       {}},
+      {"template of 14 characters",
+       kHep,
+       R"({"name": "abcdefghijklmn*"})",
+       R"({"expected_ipv4_addrs":[],"expected_ipv6_addrs":[],"labels":{},"name":"abcdefghijklmn*","profile_ids":[]})",
+       {}},
+      {"template too long",
+       kHep,
+       R"({"name": "abcdefghijklmno*"})",
+       "",
+       {"'name' must be a valid interface name."}},
+      {"star inside a name",
+       kHep,
+       R"({"name": "e*th"})",
+       "",
+       {"'name' must be a valid interface name."}},
+      {"two stars", kHep, R"({"name": "**"})", "", {"'name' must be a valid interface name."}},
       {"legacy profile_id",
        kHep,
        R"({"name": "eth0", "profile_id": "base"})",

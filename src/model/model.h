@@ -236,6 +236,11 @@ std::string CanonicalJson(const Value& v);
 std::string RejectionLogLine(const Key& key, const std::vector<std::string>& issues,
                              std::string_view raw);
 
+// A host endpoint `name` that is an interface template: "*" (every host
+// interface) or a valid interface name of 1-14 characters and '*' (every
+// interface whose name starts with it).
+bool IsInterfaceTemplate(std::string_view name);
+
 // Maximum JSON nesting accepted by the decoder (deeper = undecodable).
 inline constexpr int kMaxJsonDepth = 256;
 

@@ -87,3 +87,14 @@ std::optional<double> OrderFromNumber(double d) {
 }
 
 }  // namespace felix::model::internal
+
+namespace felix::model {
+
+bool IsInterfaceTemplate(std::string_view s) {
+  if (s == "*") return true;
+  if (s.size() < 2 || !s.ends_with('*')) return false;
+  s.remove_suffix(1);
+  return s.size() <= 14 && internal::IsValidInterfaceName(s);
+}
+
+}  // namespace felix::model

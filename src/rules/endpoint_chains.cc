@@ -21,14 +21,19 @@ std::string Allowed() {
 // The tiers: per tier clear the pass bit (after the first), jump to each
 // policy while the pass bit is clear, `after_policy` after each jump, and
 // `tier_end` (if any) after the tier. Policies whose types leave out this
-// direction are skipped, and a tier left without policies with them.
-void AddTiers(std::vector<std::string>& out, const DesiredState& s,
+// direction are skipped, and a tier left without policies with them; with
+// `forward`, so are policies that do not apply on forward. Returns whether
+// any tier was added.
+bool AddTiers(std::vector<std::string>& out, const DesiredState& s,
               const std::vector<calc::TierInfo>& tiers, bool inbound,
-              const std::string& after_policy, const std::string& tier_end) {
+              const std::string& after_policy, const std::string& tier_end, bool forward = false) {
+  auto applies = [&](const calc::PolicyId& id) {
+    return PolicyGoverns(s, id, inbound) && (!forward || AppliesOnForward(s, id));
+  };
   bool first_tier = true;
   for (const auto& tier : tiers) {
     if (!std::any_of(tier.policies.begin(), tier.policies.end(), [&](const std::string& name) {
-          return PolicyGoverns(s, {tier.name, name}, inbound);
+          return applies({tier.name, name});
         })) {
       continue;
     }
@@ -38,7 +43,7 @@ void AddTiers(std::vector<std::string>& out, const DesiredState& s,
     for (const auto& name : tier.policies) {
       calc::PolicyId id{tier.name, name};
       if (!s.policies.contains(id)) continue;  // not active: no chain to jump to
-      if (!PolicyGoverns(s, id, inbound)) continue;
+      if (!applies(id)) continue;
       std::string jump = "jump " + PolicyChainName(id, inbound);
       out.push_back(first_policy ? jump : fmt::format("meta mark & {} == 0 {}", kPassMark, jump));
       out.push_back(after_policy);
@@ -48,6 +53,7 @@ void AddTiers(std::vector<std::string>& out, const DesiredState& s,
       out.push_back(fmt::format("{} {}", tier_end, CommentStatement("end of tier " + tier.name)));
     }
   }
+  return !first_tier;
 }
 
 }  // namespace
@@ -109,6 +115,15 @@ std::vector<std::string> PreDnatPolicyList(const DesiredState& s, const calc::En
   // An allow keeps the ACCEPT bit: the filter input hook accepts on it and
   // the forward hook skips the arriving endpoint's normal policy.
   AddTiers(out, s, p.pre_dnat_tiers, true, AcceptWhenAccepted(), "");
+  return out;
+}
+
+std::vector<std::string> ForwardPolicyList(const DesiredState& s, const calc::EndpointPolicy& p,
+                                           bool inbound) {
+  std::vector<std::string> out = {fmt::format("meta mark set meta mark & {}", kClearBothMarks)};
+  AddTiers(out, s, p.tiers, inbound, Allowed(),
+           fmt::format("meta mark & {} == 0 counter drop", kPassMark), /*forward=*/true);
+  out.push_back("counter drop " + CommentStatement("no apply-on-forward policy allowed"));
   return out;
 }
 

@@ -44,6 +44,12 @@ std::string AcceptWhenAccepted();
 // final drop (an undecided packet goes on to normal policy).
 std::vector<std::string> PreDnatPolicyList(const DesiredState& s, const calc::EndpointPolicy& p);
 
+// A forward policy list (modern endpoints, see rules::ForwardsLegacy): mark
+// reset, the tiers with only the policies that apply on forward, then a
+// final drop; no profiles.
+std::vector<std::string> ForwardPolicyList(const DesiredState& s, const calc::EndpointPolicy& p,
+                                           bool inbound);
+
 // The failsafe chains' rules. `raw` adds the reverse direction by source
 // port (raw runs before conntrack, so replies need their own rule).
 std::vector<std::string> FailsafeRules(const calc::DataplaneConfig& c, bool inbound, bool raw);

@@ -11,8 +11,9 @@
 namespace felix::rules {
 namespace {
 
-constexpr const char* kHostMaps[] = {"cali-fh-map", "cali-th-map", "cali-fhr-map", "cali-thr-map",
-                                     "cali-fhp-map"};
+constexpr const char* kHostMaps[] = {"cali-fh-map",  "cali-th-map",  "cali-fhr-map",
+                                     "cali-thr-map", "cali-fhp-map", "cali-fhf-map",
+                                     "cali-thf-map", "cali-fhw-map", "cali-thw-map"};
 
 bool IsSingleAddress(const model::Cidr& c) { return c.prefix == (c.addr.family == 4 ? 32 : 128); }
 
@@ -34,10 +35,12 @@ void IncrementalRenderer::Apply(const calc::Message& m) {
       sets_whole_.insert(r->id);
     } else if (const auto* p = std::get_if<calc::ActivePolicyUpdate>(&m)) {
       policies_.insert(p->id);
-      // Lists depend on which policies exist and on the directions they govern.
+      // Lists depend on which policies exist, on the directions they govern
+      // and on whether they apply on forward.
       auto old = state_.policies.find(p->id);
       if (old == state_.policies.end() || old->second.governs_inbound != p->governs_inbound ||
-          old->second.governs_outbound != p->governs_outbound) {
+          old->second.governs_outbound != p->governs_outbound ||
+          old->second.apply_on_forward != p->apply_on_forward) {
         policy_presence_.insert(p->id);
       }
     } else if (const auto* p = std::get_if<calc::ActivePolicyRemove>(&m)) {
@@ -283,9 +286,16 @@ void IncrementalRenderer::FlushHostSection() {
   for (const auto& name : host_chains_) {
     if (!added.contains(name)) lists_.Release(table_, name);
   }
+  // A re-rendered chain equal to what it replaces is no change.
+  auto unchanged = [&](const std::string& name) {
+    if (reused.contains(name)) return true;
+    const auto before = old.find(name);
+    const auto now = table_.chains.find(name);
+    return before != old.end() && now != table_.chains.end() && before->second == now->second;
+  };
   for (const auto* names : {&host_chains_, &added}) {
     for (const auto& name : *names) {
-      if (!reused.contains(name)) delta_.chains.insert(name);
+      if (!unchanged(name)) delta_.chains.insert(name);
     }
   }
   host_chains_ = std::move(added);

@@ -109,7 +109,8 @@ TEST(IncrementalRendererTest, PolicyThatAppearsMovesItsEndpointsToNewLists) {
   EXPECT_EQ(
       d, (TableDelta{false,
                      chains,
-                     {"cali-fh-map", "cali-fhp-map", "cali-fhr-map", "cali-th-map", "cali-thr-map"},
+                     {"cali-fh-map", "cali-fhf-map", "cali-fhp-map", "cali-fhr-map", "cali-fhw-map",
+                      "cali-th-map", "cali-thf-map", "cali-thr-map", "cali-thw-map"},
                      {}}));
   EXPECT_FALSE(r.table().chains.contains(old_in));  // its only user left it
   EXPECT_EQ(r.table(), Render(r.state(), r.resolution()));

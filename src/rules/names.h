@@ -5,18 +5,21 @@
 //   chains: cali-input, cali-output, cali-forward (filter, priority 0),
 //           cali-raw-prerouting, cali-raw-output (raw, priority -300);
 //           dispatch cali-from-wl, cali-to-wl, cali-from-host, cali-to-host,
-//           cali-from-host-raw, cali-to-host-raw, cali-wl-to-host;
+//           cali-from-host-raw, cali-to-host-raw, cali-from-host-fwd(-wl),
+//           cali-to-host-fwd(-wl), cali-wl-to-host; cali-pre-dnat;
 //           failsafe cali-failsafe-in/-out (+ -raw);
 //           workload endpoint cali-fw-<iface>, cali-tw-<iface>;
 //           host endpoint cali-fh-<id>, cali-th-<id> (raw: cali-fhr-, cali-thr-;
-//           pre-DNAT: cali-fhp-) and per-interface family splits
-//           cali-fhs-<iface>, cali-ths-<iface> (raw: cali-fhrs-, cali-thrs-;
-//           pre-DNAT: cali-fhps-);
+//           pre-DNAT: cali-fhp-; forward: cali-fhf-, cali-thf-) and
+//           per-interface family splits cali-fhs-<iface>, cali-ths-<iface>
+//           (raw: cali-fhrs-, cali-thrs-; pre-DNAT: cali-fhps-; forward:
+//           cali-fhfs-, cali-thfs-, cali-fhws-, cali-thws-);
 //           policy cali-pi-<tier>/<name>, cali-po-…; profile cali-pri-<id>,
 //           cali-pro-<id>; shared policy lists cali-pl-<content hash>
 //           (policy_lists.h).
 //   maps:   cali-fw-map, cali-tw-map, cali-fh-map, cali-th-map, cali-fhr-map,
-//           cali-thr-map, cali-fhp-map (ifname : verdict).
+//           cali-thr-map, cali-fhp-map, cali-fhf-map, cali-thf-map,
+//           cali-fhw-map, cali-thw-map (ifname : verdict).
 //   sets:   cali4-<ipset id>, cali6-<ipset id>.
 // An id is used as is when it is 1-40 characters of [A-Za-z0-9_.-] (and '/'
 // for the policy's tier/name joiner) not starting with '_'; otherwise it
@@ -42,9 +45,11 @@ std::string PolicyChainName(const calc::PolicyId& id, bool inbound);
 std::string ProfileChainName(const std::string& id, bool inbound);
 // kind: "fw", "tw" (workload, by interface).
 std::string WorkloadChainName(std::string_view kind, const std::string& iface);
-// kind: "fh", "th", "fhr", "thr", "fhp" (host endpoint, by endpoint id).
+// kind: "fh", "th", "fhr", "thr", "fhp", "fhf", "thf" (host endpoint, by
+// endpoint id).
 std::string HostChainName(std::string_view kind, const calc::HostEndpointId& id);
-// kind: "fhs", "ths", "fhrs", "thrs", "fhps" (per-interface family split).
+// kind: "fhs", "ths", "fhrs", "thrs", "fhps", "fhfs", "thfs", "fhws",
+// "thws" (per-interface family split).
 std::string SplitChainName(std::string_view kind, const std::string& iface);
 
 // An interface name as an nft string literal: "eth0"; `wildcard` appends '*'.

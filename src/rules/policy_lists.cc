@@ -20,16 +20,17 @@ std::string PolicyListChainName(const std::vector<std::string>& rules) {
 std::string PolicyLists::Render(const DesiredState& s, const calc::EndpointPolicy& p,
                                 ListKind kind) {
   const bool tracked = IsTracked(kind), inbound = IsInbound(kind);
-  const bool pre_dnat = kind == ListKind::kPreDnatIn;
+  const bool pre_dnat = kind == ListKind::kPreDnatIn, forward = IsForward(kind);
   Key key{kind,
-          tracked    ? p.tiers
-          : pre_dnat ? p.pre_dnat_tiers
-                     : p.untracked_tiers,
+          tracked || forward ? p.tiers
+          : pre_dnat         ? p.pre_dnat_tiers
+                             : p.untracked_tiers,
           tracked ? p.profile_ids : std::vector<std::string>{}};
   auto it = memo_.find(key);
   if (it != memo_.end()) return it->second;
 
   std::vector<std::string> rules = tracked    ? TrackedPolicyList(s, p, inbound)
+                                   : forward  ? ForwardPolicyList(s, p, inbound)
                                    : pre_dnat ? PreDnatPolicyList(s, p)
                                               : UntrackedPolicyList(s, p, inbound);
   std::string name = PolicyListChainName(rules);

@@ -8,7 +8,8 @@
 // rule of its own chain.
 //
 // PolicyLists renders lists (memoised until a policy or profile appears or
-// goes or a policy's types change, the only state a list depends on) and keeps
+// goes or a policy's types or apply_on_forward change, the only state a
+// list depends on) and keeps
 // which endpoint chain ends in which list: a list chain is in the table while
 // at least one endpoint chain uses it. Not thread-safe.
 #pragma once
@@ -22,12 +23,24 @@
 
 namespace felix::rules {
 
-enum class ListKind { kTrackedIn, kTrackedOut, kUntrackedIn, kUntrackedOut, kPreDnatIn };
+enum class ListKind {
+  kTrackedIn,
+  kTrackedOut,
+  kUntrackedIn,
+  kUntrackedOut,
+  kPreDnatIn,
+  kForwardIn,
+  kForwardOut
+};
 inline bool IsTracked(ListKind k) {
   return k == ListKind::kTrackedIn || k == ListKind::kTrackedOut;
 }
+inline bool IsForward(ListKind k) {
+  return k == ListKind::kForwardIn || k == ListKind::kForwardOut;
+}
 inline bool IsInbound(ListKind k) {
-  return k == ListKind::kTrackedIn || k == ListKind::kUntrackedIn || k == ListKind::kPreDnatIn;
+  return k == ListKind::kTrackedIn || k == ListKind::kUntrackedIn || k == ListKind::kPreDnatIn ||
+         k == ListKind::kForwardIn;
 }
 
 // The name of the list chain holding `rules`.
@@ -45,7 +58,8 @@ class PolicyLists {
   // Endpoint chain `endpoint_chain` is gone or ends in no list; its list
   // chain leaves `t` with its last user. No-op for chains without a list.
   void Release(Table& t, const std::string& endpoint_chain);
-  // Policies or profiles appeared or went, or a policy's types changed:
+  // Policies or profiles appeared or went, or a policy's types or
+  // apply_on_forward changed:
   // memoised renders are stale.
   void ForgetRenders();
   // Drops the renders of lists no endpoint chain uses once they outnumber

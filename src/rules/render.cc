@@ -24,10 +24,17 @@
 //                 DROP: drop | RETURN/ACCEPT: jump cali-from-wl; accept
 //   cali-output:  [untracked accept]; oifname "P*" accept (host->workload is
 //                 not policed, spec §14); jump cali-to-host
-//   cali-forward: [untracked accept]; iifname "P*" jump cali-from-wl;
-//                 oifname "P*" jump cali-to-wl; iifname/oifname "P*" accept;
-//                 ACCEPT bit (pre-DNAT allow) -> goto cali-to-host;
-//                 jump cali-from-host; jump cali-to-host
+//   cali-forward: [untracked accept]; no ACCEPT bit (pre-DNAT allow) ->
+//                 jump cali-from-host-fwd; iifname "P*" jump cali-from-wl;
+//                 oifname "P*" jump cali-to-wl; jump cali-to-host-fwd
+//   cali-from-host-fwd / cali-to-host-fwd: to / from "P*" goto the -wl
+//                 variant (vmap @cali-fhw-map / @cali-thw-map), else vmap
+//                 @cali-fhf-map / @cali-thf-map (miss: return). A v1 endpoint
+//                 (rules::ForwardsLegacy) is in the fhf/thf maps only, going
+//                 to its cali-fh-/cali-th- chain; a modern one is in both,
+//                 going to cali-fhf-/cali-thf-<ep> (conntrack, then its
+//                 forward list: apply-on-forward policies only, final drop),
+//                 and only for a direction some such policy governs.
 //   cali-from-wl: iifname vmap @cali-fw-map -> goto cali-fw-<if>; drop
 //   cali-to-wl:   oifname vmap @cali-tw-map -> goto cali-tw-<if>; drop
 //   cali-from-host / cali-to-host: iifname/oifname vmap @cali-fh-map /
@@ -36,7 +43,8 @@
 //                 ACCEPT bit -> accept; iifname vmap @cali-fhp-map ->
 //                 goto cali-fhp-<ep> (failsafe, then the pre-DNAT list:
 //                 allow = ACCEPT bit + accept, deny = drop, undecided =
-//                 return); host endpoints with pre-DNAT policy only
+//                 return); host endpoints with pre-DNAT policy only;
+//                 no rules while none has any (no per-packet cost)
 //   cali-raw-prerouting / cali-raw-output (raw, -300): clear our bits;
 //                 jump cali-from-host-raw / cali-to-host-raw (vmaps
 //                 @cali-fhr-map / @cali-thr-map, host endpoints with
@@ -103,27 +111,75 @@ std::map<std::string, std::string> SetElements(const std::set<model::Cidr>& memb
   return out;
 }
 
-// Fills a host dispatch map (kind "fh", "th", "fhr", "thr") for the bindings;
-// records the split chains it adds in `added`.
+// Fills host dispatch map `cali-<kind>-map` (kind "fh", "th", "fhr", ...)
+// for the bindings: an interface goes to `targets`' chain of its endpoint
+// (endpoints not in `targets` are not dispatched, or with `shadow` mapped to
+// `return`). Records the split chains it adds in `added`.
 void AddHostDispatch(Table& t, const std::map<std::string, HostBinding>& bindings,
-                     const std::string& kind, const std::set<calc::HostEndpointId>& eligible,
+                     const std::string& kind,
+                     const std::map<calc::HostEndpointId, std::string>& targets, bool shadow,
                      std::set<std::string>& added) {
   Set& map = t.sets["cali-" + kind + "-map"];
+  auto target = [&](const std::optional<calc::HostEndpointId>& id) -> const std::string* {
+    if (!id) return nullptr;
+    const auto it = targets.find(*id);
+    return it == targets.end() ? nullptr : &it->second;
+  };
   for (const auto& [iface, hb] : bindings) {
-    auto v4 = hb.v4 && eligible.contains(*hb.v4) ? hb.v4 : std::nullopt;
-    auto v6 = hb.v6 && eligible.contains(*hb.v6) ? hb.v6 : std::nullopt;
-    if (!v4 && !v6) continue;
-    if (v4 == v6) {
-      map.elements[QuoteIface(iface)] = "goto " + HostChainName(kind, *v4);
+    const std::string* v4 = target(hb.v4);
+    const std::string* v6 = target(hb.v6);
+    if (!v4 && !v6) {
+      // Bound, with nothing here: `shadow` keeps the templates off it.
+      if (shadow) map.elements[QuoteIface(iface)] = "return";
+      continue;
+    }
+    if (v4 && v6 && *v4 == *v6) {
+      map.elements[QuoteIface(iface)] = "goto " + *v4;
       continue;
     }
     const std::string split = SplitChainName(kind + "s", iface);
     Chain& c = t.chains[split];
     added.insert(split);
-    if (v4) c.rules.push_back("meta nfproto ipv4 goto " + HostChainName(kind, *v4));
-    if (v6) c.rules.push_back("meta nfproto ipv6 goto " + HostChainName(kind, *v6));
+    if (v4) c.rules.push_back("meta nfproto ipv4 goto " + *v4);
+    if (v6) c.rules.push_back("meta nfproto ipv6 goto " + *v6);
     map.elements[QuoteIface(iface)] = "goto " + split;
   }
+}
+
+// A host dispatch chain: its verdict map (`cali-<map>-map`), the field it
+// dispatches by and whether the "*" endpoint's catch-all ends it.
+struct HostDispatch {
+  const char* map;
+  const char* chain;
+  const char* field;
+  bool star;
+};
+constexpr HostDispatch kHostDispatch[] = {
+    {"fh", "cali-from-host", "iifname", true},
+    {"th", "cali-to-host", "oifname", true},
+    {"fhr", "cali-from-host-raw", "iifname", false},  // "*" has no untracked policy
+    {"thr", "cali-to-host-raw", "oifname", false},
+    {"fhp", "cali-from-host-pre-dnat", "iifname", true},
+    {"fhf", "cali-from-host-fwd", "iifname", true},
+    {"thf", "cali-to-host-fwd", "oifname", true},
+    {"fhw", "cali-from-host-fwd-wl", "iifname", true},
+    {"thw", "cali-to-host-fwd-wl", "oifname", true},
+};
+
+// A dispatch chain's rules before its template rules. Forwarded to or from
+// a workload goes to the -wl variant (whose maps hold no v1 endpoint).
+std::vector<std::string> DispatchBase(const calc::DataplaneConfig& c, const HostDispatch& d) {
+  std::vector<std::string> out;
+  const std::string map = d.map;
+  for (const auto& p : c.interface_prefixes) {
+    if (map == "fhf") {
+      out.push_back(fmt::format("oifname {} goto cali-from-host-fwd-wl", QuoteIface(p, true)));
+    } else if (map == "thf") {
+      out.push_back(fmt::format("iifname {} goto cali-to-host-fwd-wl", QuoteIface(p, true)));
+    }
+  }
+  out.push_back(fmt::format("{} vmap @cali-{}-map", d.field, d.map));
+  return out;
 }
 
 }  // namespace
@@ -139,7 +195,9 @@ std::map<std::string, HostBinding> BindHostInterfaces(const DesiredState& s,
                                                       const InterfaceResolution& r) {
   std::map<std::string, HostBinding> b;
   for (const auto& [id, ep] : s.host_endpoints) {
-    if (!ep.name || HasWorkloadPrefix(s.config, *ep.name)) continue;
+    if (!ep.name || HasWorkloadPrefix(s.config, *ep.name) || model::IsInterfaceTemplate(*ep.name)) {
+      continue;
+    }
     auto& hb = b[*ep.name];
     if (!hb.v4) hb.v4 = hb.v6 = id;
   }
@@ -162,25 +220,25 @@ std::map<std::string, HostBinding> BindHostInterfaces(const DesiredState& s,
 void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   // Input accepts whatever untracked or pre-DNAT policy allowed (the ACCEPT
   // bit); output and forward only what untracked policy allowed.
-  std::vector<std::string> input = {AcceptWhenAccepted()}, output = {kUntrackedAccept},
-                           forward = {kUntrackedAccept}, forward_accept;
+  // Forward: the arriving host endpoint's forward chain (skipped when
+  // pre-DNAT policy allowed: the ACCEPT bit), the workloads', the leaving
+  // host endpoint's; what none of them drops is accepted.
+  std::vector<std::string> input,
+      output = {kUntrackedAccept},
+      forward = {kUntrackedAccept,
+                 fmt::format("meta mark & {} == 0 jump cali-from-host-fwd", kAcceptMark)};
   for (const auto& p : c.interface_prefixes) {
     input.push_back(fmt::format("iifname {} goto cali-wl-to-host", QuoteIface(p, true)));
     output.push_back(fmt::format("oifname {} accept", QuoteIface(p, true)));
     forward.push_back(fmt::format("iifname {} jump cali-from-wl", QuoteIface(p, true)));
     forward.push_back(fmt::format("oifname {} jump cali-to-wl", QuoteIface(p, true)));
-    forward_accept.push_back(fmt::format("iifname {} accept", QuoteIface(p, true)));
-    forward_accept.push_back(fmt::format("oifname {} accept", QuoteIface(p, true)));
   }
-  forward.insert(forward.end(), forward_accept.begin(), forward_accept.end());
-  // Allowed by pre-DNAT policy: forward applies only the leaving endpoint's
-  // policy (then the base chain accepts).
-  forward.push_back(
-      fmt::format("meta mark & {} == {} goto cali-to-host", kAcceptMark, kAcceptMark));
+  // After the workloads' goto: a "*" pre-DNAT allow of a workload's packet
+  // still meets cali-wl-to-host, as in Felix's INPUT chain.
+  input.push_back(AcceptWhenAccepted());
   input.push_back("jump cali-from-host");
   output.push_back("jump cali-to-host");
-  forward.push_back("jump cali-from-host");
-  forward.push_back("jump cali-to-host");
+  forward.push_back("jump cali-to-host-fwd");
   t.chains["cali-input"] = BaseChain("input", 0, input);
   t.chains["cali-output"] = BaseChain("output", 0, output);
   t.chains["cali-forward"] = BaseChain("forward", 0, forward);
@@ -190,9 +248,8 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
       BaseChain("prerouting", -300, {clear, "jump cali-from-host-raw"});
   t.chains["cali-raw-output"] = BaseChain("output", -300, {clear, "jump cali-to-host-raw"});
   // Pre-DNAT policy: after conntrack, before DNAT (nat prerouting is -100).
-  t.chains["cali-pre-dnat"] = BaseChain(
-      "prerouting", -150,
-      {"ct state established,related accept", AcceptWhenAccepted(), "iifname vmap @cali-fhp-map"});
+  // Empty until some endpoint has pre-DNAT policy (AddHostSection).
+  t.chains["cali-pre-dnat"] = BaseChain("prerouting", -150, {});
 
   std::vector<std::string> wl_to_host = {"ct state established,related accept",
                                          "ct state invalid drop",
@@ -209,11 +266,11 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   t.chains["cali-wl-to-host"] = Chain{std::nullopt, wl_to_host};
   t.chains["cali-from-wl"] = Chain{std::nullopt, {"iifname vmap @cali-fw-map", "drop"}};
   t.chains["cali-to-wl"] = Chain{std::nullopt, {"oifname vmap @cali-tw-map", "drop"}};
-  t.chains["cali-from-host"] = Chain{std::nullopt, {"iifname vmap @cali-fh-map"}};
-  t.chains["cali-to-host"] = Chain{std::nullopt, {"oifname vmap @cali-th-map"}};
-  t.chains["cali-from-host-raw"] = Chain{std::nullopt, {"iifname vmap @cali-fhr-map"}};
-  t.chains["cali-to-host-raw"] = Chain{std::nullopt, {"oifname vmap @cali-thr-map"}};
-  for (const char* kind : {"fw", "tw", "fh", "th", "fhr", "thr", "fhp"}) {
+  for (const auto& d : kHostDispatch) {
+    t.chains[d.chain] = Chain{std::nullopt, DispatchBase(c, d)};
+  }
+  for (const char* kind :
+       {"fw", "tw", "fh", "th", "fhr", "thr", "fhp", "fhf", "thf", "fhw", "thw"}) {
     t.sets[fmt::format("cali-{}-map", kind)] = VerdictMap();
   }
   t.chains["cali-failsafe-in"] = Chain{std::nullopt, FailsafeRules(c, true, false)};
@@ -305,13 +362,22 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
     const bool raw = kind == ListKind::kUntrackedIn || kind == ListKind::kUntrackedOut;
     const std::string failsafe =
         fmt::format("cali-failsafe-{}{}", IsInbound(kind) ? "in" : "out", raw ? "-raw" : "");
-    // Tracked and pre-DNAT chains come after conntrack: failsafe, then the list.
-    t.chains[name] = Chain{std::nullopt, IsTracked(kind) ? TrackedEndpointRules(failsafe, {}, list)
-                                                         : UntrackedEndpointRules(failsafe, list)};
+    // Tracked and pre-DNAT chains come after conntrack: failsafe, then the
+    // list. Forward chains have no failsafe (Calico's neither).
+    t.chains[name] =
+        Chain{std::nullopt, IsForward(kind)   ? TrackedEndpointRules({}, {}, list)
+                            : IsTracked(kind) ? TrackedEndpointRules(failsafe, {}, list)
+                                              : UntrackedEndpointRules(failsafe, list)};
     lists.Use(t, name, list);
   };
   auto bindings = BindHostInterfaces(s, r);
-  std::set<calc::HostEndpointId> all, untracked, pre_dnat;
+  const std::vector<HostTemplate> templates = HostTemplates(s);
+  std::set<calc::HostEndpointId> all;
+  for (const auto& tmpl : templates) all.insert(tmpl.id);
+  // Per dispatch map: endpoint -> the chain its interfaces go to.
+  std::map<std::string, std::map<calc::HostEndpointId, std::string>> targets;
+  auto target = [&](const std::string& map, const calc::HostEndpointId& id,
+                    const std::string& kind) { targets[map][id] = HostChainName(kind, id); };
   for (const auto& [iface, hb] : bindings) {
     for (const auto& id : {hb.v4, hb.v6}) {
       if (id) all.insert(*id);
@@ -320,21 +386,87 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
   for (const auto& id : all) {
     put(id, HostChainName("fh", id), ListKind::kTrackedIn);
     put(id, HostChainName("th", id), ListKind::kTrackedOut);
-    if (!s.host_endpoints.at(id).policy.pre_dnat_tiers.empty()) {
-      pre_dnat.insert(id);
-      put(id, HostChainName("fhp", id), ListKind::kPreDnatIn);
+    target("fh", id, "fh");
+    target("th", id, "th");
+    const calc::EndpointPolicy& policy = s.host_endpoints.at(id).policy;
+    if (ForwardsLegacy(s, policy)) {
+      // v1: host-to-host forwarding meets the normal chains; traffic to or
+      // from workloads is not in the fhw/thw maps.
+      target("fhf", id, "fh");
+      target("thf", id, "th");
+    } else {
+      for (bool in : {true, false}) {
+        if (!HasForwardPolicy(s, policy, in)) continue;  // forwarding allowed
+        const char* kind = in ? "fhf" : "thf";
+        put(id, HostChainName(kind, id), in ? ListKind::kForwardIn : ListKind::kForwardOut);
+        target(kind, id, kind);
+        target(in ? "fhw" : "thw", id, kind);
+      }
     }
-    if (s.host_endpoints.at(id).policy.untracked_tiers.empty()) continue;
-    untracked.insert(id);
+    if (!policy.pre_dnat_tiers.empty()) {
+      put(id, HostChainName("fhp", id), ListKind::kPreDnatIn);
+      target("fhp", id, "fhp");
+    }
+    const auto& name = s.host_endpoints.at(id).name;
+    if (policy.untracked_tiers.empty() || (name && *name == "*")) continue;  // as Calico
     put(id, HostChainName("fhr", id), ListKind::kUntrackedIn);
     put(id, HostChainName("thr", id), ListKind::kUntrackedOut);
+    target("fhr", id, "fhr");
+    target("thr", id, "thr");
   }
-  AddHostDispatch(t, bindings, "fh", all, added);
-  AddHostDispatch(t, bindings, "th", all, added);
-  AddHostDispatch(t, bindings, "fhr", untracked, added);
-  AddHostDispatch(t, bindings, "thr", untracked, added);
-  AddHostDispatch(t, bindings, "fhp", pre_dnat, added);
+  // "*" takes workload interfaces in pre-DNAT and in a modern forward
+  // chain (Calico's catch-all), never in a v1 one.
+  auto star_takes_workloads = [&](const HostDispatch& d) {
+    return [&s, d](const calc::HostEndpointId& id) {
+      const std::string map = d.map;
+      if (map == "fh" || map == "th" || map == "fhp") return true;
+      return !ForwardsLegacy(s, s.host_endpoints.at(id).policy);
+    };
+  };
+  for (const auto& d : kHostDispatch) {
+    const auto& tg = targets[d.map];
+    std::vector<std::string> tmpl =
+        TemplateDispatchRules(s, templates, d.field, tg, d.star, star_takes_workloads(d));
+    AddHostDispatch(t, bindings, d.map, tg, /*shadow=*/!tmpl.empty(), added);
+    std::vector<std::string> rules = DispatchBase(s.config, d);
+    rules.insert(rules.end(), tmpl.begin(), tmpl.end());
+    t.chains[d.chain] = Chain{std::nullopt, std::move(rules)};
+    added.insert(d.chain);
+  }
+  Chain& pre_dnat = t.chains["cali-pre-dnat"];
+  pre_dnat.hook = Hook{"filter", "prerouting", -150, "accept"};
+  pre_dnat.rules.clear();
+  if (!targets["fhp"].empty()) {
+    pre_dnat.rules = {"ct state established,related accept", AcceptWhenAccepted(),
+                      "jump cali-from-host-pre-dnat"};
+  }
+  added.insert("cali-pre-dnat");
   return added;
+}
+
+bool AppliesOnForward(const DesiredState& s, const calc::PolicyId& id) {
+  const auto it = s.policies.find(id);
+  return it != s.policies.end() && it->second.apply_on_forward.value_or(false);
+}
+
+bool HasForwardPolicy(const DesiredState& s, const calc::EndpointPolicy& p, bool inbound) {
+  for (const auto& tier : p.tiers) {
+    for (const auto& name : tier.policies) {
+      const calc::PolicyId id{tier.name, name};
+      if (AppliesOnForward(s, id) && PolicyGoverns(s, id, inbound)) return true;
+    }
+  }
+  return false;
+}
+
+bool ForwardsLegacy(const DesiredState& s, const calc::EndpointPolicy& p) {
+  for (const auto& tier : p.tiers) {
+    for (const auto& name : tier.policies) {
+      const auto it = s.policies.find({tier.name, name});
+      if (it != s.policies.end() && it->second.apply_on_forward) return false;
+    }
+  }
+  return true;
 }
 
 bool PolicyGoverns(const DesiredState& s, const calc::PolicyId& id, bool inbound) {

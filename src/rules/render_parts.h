@@ -16,10 +16,6 @@
 
 namespace felix::rules {
 
-// Whether `iface` starts with one of the InterfacePrefix values (a workload
-// interface, never a host endpoint).
-bool HasWorkloadPrefix(const calc::DataplaneConfig& c, const std::string& iface);
-
 // The host endpoint an interface dispatches to, per family.
 struct HostBinding {
   std::optional<calc::HostEndpointId> v4, v6;
@@ -29,6 +25,32 @@ struct HostBinding {
 // smallest endpoint id; workload interfaces never bind.
 std::map<std::string, HostBinding> BindHostInterfaces(const DesiredState& s,
                                                       const InterfaceResolution& r);
+
+// Host endpoints named by an interface template ("*" or "eth*"), with the
+// prefix the name matches ("" for "*"), in dispatch order: longest prefix
+// first, then id order; only the first "*" (by id); templates whose prefix
+// has a workload prefix are left out (they could match nothing).
+struct HostTemplate {
+  std::string prefix;
+  calc::HostEndpointId id;
+};
+std::vector<HostTemplate> HostTemplates(const DesiredState& s);
+// The template endpoint interface `iface` falls to when no endpoint is bound
+// to it: the first template it matches (never a workload interface), else,
+// when `star`, the "*" endpoint (for a workload interface only when
+// `star_takes_workloads(id)`): what TemplateDispatchRules dispatch.
+std::optional<calc::HostEndpointId> TemplateEndpointOf(
+    const DesiredState& s, const std::string& iface, bool star,
+    const std::function<bool(const calc::HostEndpointId&)>& star_takes_workloads);
+// The template rules of one dispatch chain, after its verdict map: each
+// template's interfaces (`field`: iifname/oifname) `goto` its chain in
+// `targets`, or `return` when it has none there; then, when `star`, the
+// "*" endpoint's catch-all, which leaves out workload interfaces unless
+// `star_takes_workloads(id)`.
+std::vector<std::string> TemplateDispatchRules(
+    const DesiredState& s, const std::vector<HostTemplate>& templates, const char* field,
+    const std::map<calc::HostEndpointId, std::string>& targets, bool star,
+    const std::function<bool(const calc::HostEndpointId&)>& star_takes_workloads);
 
 // Base chains, dispatch chains, the six (empty) verdict maps and the
 // failsafe chains: everything that depends only on the config.
@@ -58,10 +80,11 @@ void AddWorkloadIface(Table& t, const DesiredState& s, const calc::WorkloadEndpo
 using ReusedChain = std::function<bool(const calc::HostEndpointId& id, const std::string& name)>;
 
 // The host endpoint section: the chains of every host endpoint bound to an
-// interface (fh/th, and fhr/thr with untracked policy) with the policy lists
-// they use, the per-interface family split chains and the entries of the
-// four host maps (which must exist and be empty). `reused` may be empty.
-// Returns the names of the endpoint and split chains it placed.
+// interface or named by a template (fh/th, fhf/thf, fhp, fhr/thr) with the
+// policy lists they use, the per-interface family split chains, the entries
+// of the host maps (which must exist and be empty) and the host dispatch
+// chains (verdict map, then template rules). `reused` may be empty. Returns
+// the names of the endpoint, split and dispatch chains it placed.
 std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const InterfaceResolution& r,
                                      PolicyLists& lists, const ReusedChain& reused);
 

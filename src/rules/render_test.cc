@@ -71,18 +71,22 @@ TEST(RenderTest, BaseChainsAndDefaults) {
   const std::string untracked = "meta mark & 0x01000000 == 0x01000000 ct state untracked accept";
   const std::string accepted = "meta mark & 0x01000000 == 0x01000000 accept";
   EXPECT_EQ(ChainRules(t, "cali-input"),
-            (Rules{accepted, "iifname \"cali*\" goto cali-wl-to-host", "jump cali-from-host"}));
+            (Rules{"iifname \"cali*\" goto cali-wl-to-host", accepted, "jump cali-from-host"}));
   EXPECT_EQ(ChainRules(t, "cali-output"),
             (Rules{untracked, "oifname \"cali*\" accept", "jump cali-to-host"}));
-  EXPECT_EQ(
-      ChainRules(t, "cali-forward"),
-      (Rules{untracked, "iifname \"cali*\" jump cali-from-wl", "oifname \"cali*\" jump cali-to-wl",
-             "iifname \"cali*\" accept", "oifname \"cali*\" accept",
-             "meta mark & 0x01000000 == 0x01000000 goto cali-to-host", "jump cali-from-host",
-             "jump cali-to-host"}));
+  EXPECT_EQ(ChainRules(t, "cali-forward"),
+            (Rules{untracked, "meta mark & 0x01000000 == 0 jump cali-from-host-fwd",
+                   "iifname \"cali*\" jump cali-from-wl", "oifname \"cali*\" jump cali-to-wl",
+                   "jump cali-to-host-fwd"}));
+  EXPECT_EQ(ChainRules(t, "cali-from-host-fwd"),
+            (Rules{"oifname \"cali*\" goto cali-from-host-fwd-wl", "iifname vmap @cali-fhf-map"}));
+  EXPECT_EQ(ChainRules(t, "cali-to-host-fwd"),
+            (Rules{"iifname \"cali*\" goto cali-to-host-fwd-wl", "oifname vmap @cali-thf-map"}));
+  EXPECT_EQ(ChainRules(t, "cali-from-host-fwd-wl"), (Rules{"iifname vmap @cali-fhw-map"}));
+  EXPECT_EQ(ChainRules(t, "cali-to-host-fwd-wl"), (Rules{"oifname vmap @cali-thw-map"}));
   EXPECT_EQ(t.chains.at("cali-pre-dnat").hook, (Hook{"filter", "prerouting", -150, "accept"}));
-  EXPECT_EQ(ChainRules(t, "cali-pre-dnat"),
-            (Rules{"ct state established,related accept", accepted, "iifname vmap @cali-fhp-map"}));
+  EXPECT_EQ(ChainRules(t, "cali-pre-dnat"), Rules{}) << "no endpoint has pre-DNAT policy";
+  EXPECT_EQ(ChainRules(t, "cali-from-host-pre-dnat"), (Rules{"iifname vmap @cali-fhp-map"}));
   EXPECT_EQ(ChainRules(t, "cali-from-wl"), (Rules{"iifname vmap @cali-fw-map", "drop"}));
   EXPECT_EQ(ChainRules(t, "cali-to-host"), (Rules{"oifname vmap @cali-th-map"}));
   EXPECT_EQ(ChainRules(t, "cali-raw-prerouting"),
@@ -404,9 +408,106 @@ TEST(RenderTest, PreDnatPolicy) {
   EXPECT_EQ(t.sets.at("cali-fhp-map").elements,
             (std::map<std::string, std::string>{{"\"eth0\"", "goto cali-fhp-ep"}}));
   EXPECT_FALSE(t.chains.contains("cali-fhp-plain"));
+  EXPECT_EQ(ChainRules(t, "cali-pre-dnat"), (Rules{kCt1, accept, "jump cali-from-host-pre-dnat"}));
   // The tracked chain has no tiers: failsafe then drop.
   EXPECT_EQ(Effective(t, "cali-fh-ep"),
             (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, kFinal}));
+}
+
+TEST(RenderTest, ForwardChainsFollowApplyOnForward) {
+  DesiredState s = WithPolicies();
+  s.config.interface_prefixes = {"cali", "tap"};
+  auto policy = [&](const char* name, std::optional<bool> aof, bool outbound = true) {
+    auto& p = s.policies[{"f", name}];
+    p = calc::ActivePolicyUpdate{{"f", name}, {Allow()}, {Allow()}, false};
+    p.apply_on_forward = aof;
+    p.governs_outbound = outbound;
+  };
+  policy("fwd", true, /*outbound=*/false);
+  policy("local", false);
+  calc::EndpointPolicy legacy, modern, quiet;
+  legacy.tiers = {{"t1", {"a"}}};
+  modern.tiers = {{"f", {"fwd", "local"}}, {"t1", {"a"}}};
+  quiet.tiers = {{"f", {"local"}}};
+  s.host_endpoints[{"old"}] = NamedHost("old", "eth0", legacy);
+  s.host_endpoints[{"new"}] = NamedHost("new", "eth1", modern);
+  s.host_endpoints[{"quiet"}] = NamedHost("quiet", "eth2", quiet);
+  Table t = Render(s, {});
+  // v1: host-to-host forwarding meets the normal chains; workload traffic
+  // is not in the -wl maps.
+  EXPECT_FALSE(t.chains.contains("cali-fhf-old"));
+  // Modern: conntrack, then only the apply_on_forward policies (the tier of
+  // a policy that does not apply on forward is skipped), a final drop.
+  EXPECT_EQ(Effective(t, "cali-fhf-new"),
+            (Rules{kCt1, kCt2, kClear, "jump cali-pi-f/fwd", kAllowed, TierDrop("f"),
+                   "counter drop comment \"no apply-on-forward policy allowed\""}));
+  EXPECT_FALSE(t.chains.contains("cali-thf-new")) << "fwd governs inbound only";
+  EXPECT_FALSE(t.chains.contains("cali-fhf-quiet"));
+  using Elements = std::map<std::string, std::string>;
+  EXPECT_EQ(t.sets.at("cali-fhf-map").elements,
+            (Elements{{"\"eth0\"", "goto cali-fh-old"}, {"\"eth1\"", "goto cali-fhf-new"}}));
+  EXPECT_EQ(t.sets.at("cali-thf-map").elements, (Elements{{"\"eth0\"", "goto cali-th-old"}}));
+  EXPECT_EQ(t.sets.at("cali-fhw-map").elements, (Elements{{"\"eth1\"", "goto cali-fhf-new"}}));
+  EXPECT_TRUE(t.sets.at("cali-thw-map").elements.empty());
+  // The normal chains keep every policy.
+  EXPECT_EQ(Effective(t, "cali-fh-new"),
+            (Rules{kCt1, kCt2, kNdp, "jump cali-failsafe-in", kClear, "jump cali-pi-f/fwd",
+                   kAllowed, "meta mark & 0x02000000 == 0 jump cali-pi-f/local", kAllowed,
+                   TierDrop("f"), "meta mark set meta mark & 0xfdffffff", "jump cali-pi-t1/a",
+                   kAllowed, TierDrop("t1"), kFinal}));
+}
+
+TEST(RenderTest, TemplateAndStarEndpointsFollowTheVerdictMaps) {
+  DesiredState s = WithPolicies();
+  calc::EndpointPolicy a;
+  a.tiers = {{"t1", {"a"}}};
+  calc::EndpointPolicy untracked = a;
+  untracked.untracked_tiers = {{"t1", {"a"}}};
+  s.host_endpoints[{"named"}] = NamedHost("named", "eth0", a);
+  s.host_endpoints[{"bonds"}] = NamedHost("bonds", "bond*", untracked);
+  s.host_endpoints[{"b2"}] = NamedHost("b2", "bo*", a);
+  s.host_endpoints[{"cal"}] = NamedHost("cal", "cal*", a);          // overlaps "cali"
+  s.host_endpoints[{"inside"}] = NamedHost("inside", "calix*", a);  // only workloads
+  s.host_endpoints[{"all"}] = NamedHost("all", "*", untracked);
+  s.host_endpoints[{"all2"}] = NamedHost("all2", "*", a);  // a second "*": the first id wins
+  Table t = Render(s, {});
+  // Longest prefix first; "*" last; a named interface never reaches them.
+  EXPECT_EQ(ChainRules(t, "cali-from-host"),
+            (Rules{"iifname vmap @cali-fh-map", "iifname \"bond*\" goto cali-fh-bonds",
+                   "iifname \"cal*\" iifname != \"cali*\" goto cali-fh-cal",
+                   "iifname \"bo*\" goto cali-fh-b2", "goto cali-fh-all"}));
+  EXPECT_EQ(ChainRules(t, "cali-to-host"),
+            (Rules{"oifname vmap @cali-th-map", "oifname \"bond*\" goto cali-th-bonds",
+                   "oifname \"cal*\" oifname != \"cali*\" goto cali-th-cal",
+                   "oifname \"bo*\" goto cali-th-b2", "goto cali-th-all"}));
+  EXPECT_FALSE(t.chains.contains("cali-fh-inside"));
+  EXPECT_FALSE(t.chains.contains("cali-fh-all2"));
+  // Raw: templates with untracked policy; never "*" (as Calico); the named
+  // endpoint's interface and the longer template stay off the shorter one.
+  EXPECT_EQ(ChainRules(t, "cali-from-host-raw"),
+            (Rules{"iifname vmap @cali-fhr-map", "iifname \"bond*\" goto cali-fhr-bonds"}));
+  EXPECT_FALSE(t.chains.contains("cali-fhr-all"));
+  EXPECT_EQ(t.sets.at("cali-fhr-map").elements,
+            (std::map<std::string, std::string>{{"\"eth0\"", "return"}}));
+  // Forward: all of them are v1 endpoints (no policy says apply_on_forward):
+  // "*" leaves workload interfaces alone there.
+  EXPECT_EQ(ChainRules(t, "cali-from-host-fwd"),
+            (Rules{"oifname \"cali*\" goto cali-from-host-fwd-wl", "iifname vmap @cali-fhf-map",
+                   "iifname \"bond*\" goto cali-fh-bonds",
+                   "iifname \"cal*\" iifname != \"cali*\" goto cali-fh-cal",
+                   "iifname \"bo*\" goto cali-fh-b2", "iifname != \"cali*\" goto cali-fh-all"}));
+  EXPECT_EQ(ChainRules(t, "cali-from-host-fwd-wl"), (Rules{"iifname vmap @cali-fhw-map"}));
+  // A modern "*" (an apply_on_forward policy) takes workload interfaces in
+  // forward and pre-DNAT, as Calico's catch-all does.
+  s.policies[{"t1", "a"}].apply_on_forward = true;
+  s.host_endpoints[{"all"}].policy.pre_dnat_tiers = {{"t1", {"a"}}};
+  t = Render(s, {});
+  EXPECT_EQ(ChainRules(t, "cali-from-host-fwd-wl").back(), "goto cali-fhf-all");
+  EXPECT_EQ(ChainRules(t, "cali-from-host-fwd").back(), "goto cali-fhf-all");
+  EXPECT_EQ(ChainRules(t, "cali-from-host-pre-dnat"),
+            (Rules{"iifname vmap @cali-fhp-map", "iifname \"bond*\" return",
+                   "iifname \"cal*\" iifname != \"cali*\" return", "iifname \"bo*\" return",
+                   "goto cali-fhp-all"}));
 }
 
 TEST(RenderTest, HostEndpointResolution) {

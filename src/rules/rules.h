@@ -59,6 +59,22 @@ Table Render(const DesiredState& s, const InterfaceResolution& r);
 // direction; a policy that is not active counts as governing (its tier stays).
 bool PolicyGoverns(const DesiredState& s, const calc::PolicyId& id, bool inbound);
 
+// Whether `iface` starts with one of the InterfacePrefix values (a workload
+// interface, never a host endpoint's).
+bool HasWorkloadPrefix(const calc::DataplaneConfig& c, const std::string& iface);
+
+// Forwarded traffic through host endpoints (Calico's apply-on-forward): a
+// policy covers it when active with `apply_on_forward: true`.
+bool AppliesOnForward(const DesiredState& s, const calc::PolicyId& id);
+// Whether some policy of `p`'s normal tiers covers forwarded traffic and
+// governs the direction (else that direction of forwarding is allowed).
+bool HasForwardPolicy(const DesiredState& s, const calc::EndpointPolicy& p, bool inbound);
+// True while no active policy of `p`'s normal tiers says `apply_on_forward`
+// (true or false): the endpoint then keeps the v1 forward behaviour, where
+// its normal chains (tiers, profiles, final drop) police host-to-host
+// forwarding and traffic to or from workloads is not policed by it.
+bool ForwardsLegacy(const DesiredState& s, const calc::EndpointPolicy& p);
+
 // The chains of the policies (tracked and untracked) and profiles `p`
 // names, both directions: where an endpoint's rules from the datastore live.
 std::vector<std::string> PolicyChainsOf(const calc::EndpointPolicy& p);

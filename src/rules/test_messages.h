@@ -40,6 +40,7 @@ class RandomMessages {
         if (Pick(2)) p.inbound.push_back(WithAction(Allow(), model::Action::kDeny));
         p.governs_inbound = Pick(5) != 0;  // types leaving out a direction
         p.governs_outbound = Pick(5) != 0;
+        if (Pick(3) == 0) p.apply_on_forward = Pick(2) != 0;  // else absent (v1)
         return p;
       }
       case 6:
@@ -52,7 +53,9 @@ class RandomMessages {
         if (Pick(4) == 0) return calc::HostEndpointRemove{{Id("h", 4)}};
         calc::HostEndpointUpdate h;
         h.id.endpoint = Id("h", 4);
-        if (Pick(3)) {
+        if (Pick(8) == 0) {
+          h.name = Pick(2) ? "*" : "eth*";  // templates
+        } else if (Pick(3)) {
           h.name = Id("eth", 3);
         } else {
           h.expected_ipv4_addrs = {*model::ParseIpAddr(Pick(2) ? "10.9.0.1" : "10.9.0.2", 4)};

@@ -15,8 +15,9 @@ namespace {
 // goes on. kReturned: the endpoint's policy allowed; its chain returns to
 // the base chain, which goes on.
 enum class V { kAllow, kDeny, kOn, kReturned };
-// Which of an endpoint's policy lists: normal, untracked (raw), pre-DNAT.
-enum class Stage { kTracked, kUntracked, kPreDnat };
+// Which of an endpoint's policy lists: normal, untracked (raw), pre-DNAT,
+// forward (apply-on-forward policies only).
+enum class Stage { kTracked, kUntracked, kPreDnat, kForward };
 
 bool Final(V v) { return v == V::kAllow || v == V::kDeny; }
 enum class RuleOutcome { kNone, kAllow, kDeny, kPass };
@@ -73,6 +74,9 @@ class Tracer {
     if (pre == V::kDeny) return Done(pre);
     const bool pre_accepted = pre == V::kAllow;
     if (forward) return Done(Forward(pre_accepted));
+    // A workload's packet meets cali-wl-to-host even when "*" pre-DNAT
+    // policy allowed it.
+    if (HasWorkloadPrefix(s_.config, q_.in_iface)) return Done(WorkloadToHost(q_.in_iface));
     if (pre_accepted) {
       Step("the filter input hook accepts what pre-DNAT policy allowed");
       return Done(V::kAllow);
@@ -100,10 +104,14 @@ class Tracer {
     return raw ? V::kOn : V::kAllow;
   }
 
-  std::optional<calc::HostEndpointId> HostEndpointOf(const std::string& iface) const {
+  // Which hook's host dispatch: they differ only in what "*" takes.
+  enum class Hook { kFilter, kRaw, kPreDnat, kForward };
+  std::optional<calc::HostEndpointId> HostEndpointOf(const std::string& iface, Hook hook) const {
     const auto it = bindings_.find(iface);
-    if (it == bindings_.end()) return std::nullopt;
-    return p_.family == 4 ? it->second.v4 : it->second.v6;
+    if (it != bindings_.end()) return p_.family == 4 ? it->second.v4 : it->second.v6;
+    return TemplateEndpointOf(s_, iface, hook != Hook::kRaw, [&](const calc::HostEndpointId& id) {
+      return hook != Hook::kForward || !ForwardsLegacy(s_, s_.host_endpoints.at(id).policy);
+    });
   }
 
   const calc::WorkloadEndpointUpdate* WorkloadOf(const std::string& iface) const {
@@ -114,7 +122,7 @@ class Tracer {
   }
 
   V Untracked(const std::string& iface, bool inbound) {
-    const auto id = HostEndpointOf(iface);
+    const auto id = HostEndpointOf(iface, Hook::kRaw);
     if (!id) return V::kOn;
     const auto& ep = s_.host_endpoints.at(*id);
     if (ep.policy.untracked_tiers.empty()) return V::kOn;
@@ -128,7 +136,7 @@ class Tracer {
   // cali-pre-dnat: kAllow (ACCEPT bit set, normal policy of the arriving
   // endpoint skipped), kDeny, or kOn.
   V PreDnat(const std::string& iface) {
-    const auto id = HostEndpointOf(iface);
+    const auto id = HostEndpointOf(iface, Hook::kPreDnat);
     if (!id) return V::kOn;
     const auto& ep = s_.host_endpoints.at(*id);
     if (ep.policy.pre_dnat_tiers.empty()) return V::kOn;
@@ -159,32 +167,66 @@ class Tracer {
     return Final(v) ? v : V::kAllow;
   }
 
+  // cali-forward: the arriving host endpoint's forward chain, the
+  // workloads', the leaving host endpoint's; what none drops is accepted.
   V Forward(bool pre_accepted) {
     const bool from_wl = HasWorkloadPrefix(s_.config, q_.in_iface);
     const bool to_wl = HasWorkloadPrefix(s_.config, q_.out_iface);
+    if (pre_accepted) {
+      Step("allowed by pre-DNAT policy: the arriving interface's forward policy is skipped");
+    } else if (const V v = HostForward(q_.in_iface, true, to_wl); Final(v)) {
+      return v;
+    }
     if (from_wl) {
       if (const V v = Workload(q_.in_iface, /*from_workload=*/true); Final(v)) return v;
     }
     if (to_wl) {
       if (const V v = Workload(q_.out_iface, /*from_workload=*/false); Final(v)) return v;
     }
-    if (from_wl || to_wl) {
-      Step("forwarded to or from a workload: host endpoint policy does not apply");
-      return V::kAllow;
-    }
-    if (pre_accepted) {
-      Step("allowed by pre-DNAT policy: only the leaving interface's policy applies");
-    } else if (const V v = HostEndpoint(q_.in_iface, true); Final(v)) {
-      return v;
-    }
-    if (const V v = HostEndpoint(q_.out_iface, false); Final(v)) return v;
+    if (const V v = HostForward(q_.out_iface, false, from_wl); Final(v)) return v;
     return V::kAllow;
+  }
+
+  // cali-fhf-/cali-thf-: the forward chain of the interface's host endpoint;
+  // `workload_peer` when the packet's other interface is a workload's.
+  V HostForward(const std::string& iface, bool inbound, bool workload_peer) {
+    const auto id = HostEndpointOf(iface, Hook::kForward);
+    if (!id && HasWorkloadPrefix(s_.config, iface)) return V::kOn;  // the workload's own
+    if (!id) {
+      Step(fmt::format("interface {} is not a host endpoint (IPv{}): not policed", iface,
+                       p_.family));
+      return V::kOn;
+    }
+    const calc::EndpointPolicy& policy = s_.host_endpoints.at(*id).policy;
+    if (ForwardsLegacy(s_, policy)) {
+      if (workload_peer) {
+        Step(
+            fmt::format("host endpoint {}: no policy of it sets apply_on_forward, so traffic "
+                        "forwarded to or from a workload is not policed by it (v1 behaviour)",
+                        id->endpoint));
+        return V::kOn;
+      }
+      Step(
+          fmt::format("host endpoint {}: no policy of it sets apply_on_forward, so its normal "
+                      "policy polices forwarded traffic (v1 behaviour)",
+                      id->endpoint));
+      return HostEndpoint(iface, inbound);
+    }
+    Step(DescribeInterface(s_, r_, iface, p_.family));
+    if (!HasForwardPolicy(s_, policy, inbound)) {
+      Step(
+          fmt::format("no apply_on_forward policy of host endpoint {} governs {} traffic: "
+                      "forwarded traffic is allowed",
+                      id->endpoint, Dir(inbound)));
+      return V::kOn;
+    }
+    return List(policy, inbound, Stage::kForward);
   }
 
   // The fh/th chain of the interface's host endpoint; kOn when the
   // interface is not one.
   V HostEndpoint(const std::string& iface, bool inbound) {
-    const auto id = HostEndpointOf(iface);
+    const auto id = HostEndpointOf(iface, Hook::kFilter);
     if (!id) {
       Step(fmt::format("interface {} is not a host endpoint (IPv{}): not policed", iface,
                        p_.family));
@@ -292,25 +334,31 @@ class Tracer {
   // when policy allows, else a drop. Untracked and pre-DNAT: kAllow (notrack
   // accept / ACCEPT bit and accept), kDeny, or kOn at its end.
   V List(const calc::EndpointPolicy& p, bool inbound, Stage stage) {
-    const bool untracked = stage != Stage::kTracked;  // no tier-end drop, no profiles
+    // Untracked and pre-DNAT: no tier-end drop, no profiles.
+    const bool untracked = stage == Stage::kUntracked || stage == Stage::kPreDnat;
+    const bool forward = stage == Stage::kForward;
     const char* pre = stage == Stage::kUntracked ? "untracked: "
                       : stage == Stage::kPreDnat ? "pre-DNAT: "
+                      : forward                  ? "forward: "
                                                  : "";
-    const auto& tiers = stage == Stage::kTracked     ? p.tiers
-                        : stage == Stage::kUntracked ? p.untracked_tiers
-                                                     : p.pre_dnat_tiers;
+    const auto& tiers = stage == Stage::kUntracked ? p.untracked_tiers
+                        : stage == Stage::kPreDnat ? p.pre_dnat_tiers
+                                                   : p.tiers;
+    auto applies = [&](const calc::PolicyId& id) {
+      return PolicyGoverns(s_, id, inbound) && (!forward || AppliesOnForward(s_, id));
+    };
     for (const auto& tier : tiers) {
       if (std::none_of(tier.policies.begin(), tier.policies.end(), [&](const std::string& name) {
-            return PolicyGoverns(s_, {tier.name, name}, inbound);
+            return applies({tier.name, name});
           })) {
-        Step(fmt::format("{}tier {}: no policy of it governs {} traffic (types): skipped", pre,
-                         tier.name, Dir(inbound)));
+        Step(fmt::format("{}tier {}: no policy of it governs {} traffic{}: skipped", pre, tier.name,
+                         Dir(inbound), forward ? " on forward" : " (types)"));
         continue;
       }
       bool passed = false;
       for (const auto& name : tier.policies) {
         const auto it = s_.policies.find(calc::PolicyId{tier.name, name});
-        if (it == s_.policies.end() || !PolicyGoverns(s_, it->first, inbound)) continue;
+        if (it == s_.policies.end() || !applies(it->first)) continue;
         const auto& rules = inbound ? it->second.inbound : it->second.outbound;
         const RuleOutcome o =
             Rules(rules, fmt::format("{}tier {} policy {} {}", pre, tier.name, name, Dir(inbound)));
@@ -335,6 +383,9 @@ class Tracer {
       Step(fmt::format("{}no {} policy decided; normal policy goes on", pre,
                        stage == Stage::kUntracked ? "untracked" : "pre-DNAT"));
       return V::kOn;
+    }
+    if (forward) {
+      return Drop("no apply_on_forward policy allowed the packet: the forward chain's final drop");
     }
     for (const auto& id : p.profile_ids) {
       const auto it = s_.profiles.find(id);
@@ -381,8 +432,8 @@ std::optional<calc::HostEndpointId> HostEndpointOfInterface(const DesiredState& 
                                                             const std::string& iface, int family) {
   const auto bindings = BindHostInterfaces(s, r);
   const auto it = bindings.find(iface);
-  if (it == bindings.end()) return std::nullopt;
-  return family == 4 ? it->second.v4 : it->second.v6;
+  if (it != bindings.end()) return family == 4 ? it->second.v4 : it->second.v6;
+  return TemplateEndpointOf(s, iface, true, [](const calc::HostEndpointId&) { return false; });
 }
 
 std::string DescribeInterface(const DesiredState& s, const InterfaceResolution& r,
@@ -400,8 +451,11 @@ std::string DescribeInterface(const DesiredState& s, const InterfaceResolution& 
   if (!id)
     return fmt::format("interface {} is not a host endpoint for IPv{}: not policed", iface, family);
   const auto& ep = s.host_endpoints.at(*id);
-  return fmt::format("interface {} is host endpoint {} ({})", iface, id->endpoint,
-                     ep.name ? "by name" : fmt::format("by expected IPv{} address", family));
+  const std::string how = !ep.name          ? fmt::format("by expected IPv{} address", family)
+                          : *ep.name == "*" ? "\"*\": every host interface"
+                          : ep.name->ends_with('*') ? "by template " + *ep.name
+                                                    : "by name";
+  return fmt::format("interface {} is host endpoint {} ({})", iface, id->endpoint, how);
 }
 
 }  // namespace felix::rules

@@ -197,8 +197,8 @@ TEST_F(TraceTest, PreDnatPolicyDecidesBeforeNormalPolicyOrFallsThrough) {
   Host("b", "eth1", {{"default", {"normal"}}});
   t = Run("eth0", "eth1", 80, "10.1.0.2", "10.2.0.2");
   EXPECT_TRUE(t.allowed);
-  EXPECT_THAT(t.steps,
-              Contains("allowed by pre-DNAT policy: only the leaving interface's policy applies"));
+  EXPECT_THAT(t.steps, Contains("allowed by pre-DNAT policy: the arriving interface's forward "
+                                "policy is skipped"));
   EXPECT_FALSE(Run("eth0", "eth1", 82, "10.1.0.2", "10.2.0.2").allowed) << "b allows only 80 out";
 }
 
@@ -252,6 +252,87 @@ TEST_F(TraceTest, ForwardedTrafficCrossesBothHostEndpoints) {
             "dst-ports 80");
   t = Run("eth1", "eth0", 80, "10.2.0.2", "10.1.0.2");  // b inbound has no allow
   EXPECT_FALSE(t.allowed);
+}
+
+TEST_F(TraceTest, ApplyOnForwardDecidesWhichPolicyPolicesForwardedTraffic) {
+  Policy("default", "fwd", {TcpTo(80)}, {});
+  s_.policies.at({"default", "fwd"}).apply_on_forward = true;
+  s_.policies.at({"default", "fwd"}).governs_outbound = false;
+  Policy("default", "local", {TcpTo(81)}, {});
+  s_.policies.at({"default", "local"}).apply_on_forward = false;
+  Policy("default", "out", {}, {TcpTo(80)});
+  Host("a", "eth0", {{"default", {"fwd", "local"}}});
+  Host("b", "eth1", {{"default", {"out"}}});  // v1: no policy sets the field
+  Host("c", "eth2", {{"default", {"local"}}});
+  auto& w = s_.workload_endpoints[{"k8s", "pod", "eth0"}];
+  w.id = {"k8s", "pod", "eth0"};
+  w.name = "cali1";
+  w.active = true;
+  w.policy.profile_ids = {"open"};
+  s_.profiles["open"] = {"open", {Allow()}, {Allow()}};
+
+  EXPECT_TRUE(Run("eth0", "eth1", 80, "10.1.0.2", "10.2.0.2").allowed);
+  TraceResult t = Run("eth0", "eth1", 81, "10.1.0.2", "10.2.0.2");
+  EXPECT_FALSE(t.allowed) << "local does not apply on forward: fwd's tier ends in a drop";
+  EXPECT_THAT(t.steps.back(), HasSubstr("dropped at the end of the tier"));
+  EXPECT_TRUE(In("eth0", 81).allowed) << "locally terminated: local applies";
+  // To a workload: a's forward policy applies.
+  EXPECT_TRUE(Run("eth0", "cali1", 80, "10.1.0.2", "10.65.0.2").allowed);
+  EXPECT_FALSE(Run("eth0", "cali1", 81, "10.1.0.2", "10.65.0.2").allowed);
+  // From a workload out through b (v1): not policed by b.
+  t = Run("cali1", "eth1", 82, "10.65.0.2", "10.2.0.2");
+  EXPECT_TRUE(t.allowed);
+  EXPECT_THAT(t.steps, Contains("host endpoint b: no policy of it sets apply_on_forward, so "
+                                "traffic forwarded to or from a workload is not policed by it "
+                                "(v1 behaviour)"));
+  // c has no apply_on_forward policy: it forwards; b's normal policy still.
+  t = Run("eth2", "eth1", 80, "10.3.0.2", "10.2.0.2");
+  EXPECT_TRUE(t.allowed);
+  EXPECT_THAT(t.steps, Contains("no apply_on_forward policy of host endpoint c governs inbound "
+                                "traffic: forwarded traffic is allowed"));
+  EXPECT_FALSE(Run("eth2", "eth1", 82, "10.3.0.2", "10.2.0.2").allowed) << "b allows only 80";
+  // a's forward policy governs ingress only: what a forwards out is allowed.
+  EXPECT_TRUE(Run("eth2", "eth0", 9, "10.3.0.2", "10.1.0.2").allowed);
+}
+
+TEST_F(TraceTest, TemplatesAndStarTakeTheInterfacesNoEndpointIsBoundTo) {
+  Policy("default", "p80", {TcpTo(80)});
+  Policy("default", "p81", {TcpTo(81)});
+  Policy("default", "p82", {TcpTo(82)});
+  Host("named", "eth0", {{"default", {"p80"}}});
+  Host("bonds", "bond*", {{"default", {"p81"}}});
+  Host("all", "*", {{"default", {"p82"}}});
+  EXPECT_TRUE(In("eth0", 80).allowed);
+  EXPECT_FALSE(In("eth0", 82).allowed) << "a named interface is never the template's";
+  TraceResult t = In("bond0", 81);
+  EXPECT_TRUE(t.allowed);
+  EXPECT_THAT(t.steps, Contains("interface bond0 is host endpoint bonds (by template bond*)"));
+  EXPECT_FALSE(In("bond0", 82).allowed);
+  t = In("eth7", 82);
+  EXPECT_TRUE(t.allowed);
+  EXPECT_THAT(t.steps,
+              Contains("interface eth7 is host endpoint all (\"*\": every host interface)"));
+  EXPECT_FALSE(In("lo", 80).allowed) << "\"*\" takes loopback too, as Calico's";
+
+  // Workload to host: "*"'s normal policy does not apply (DefaultEndpointToHostAction
+  // decides), its pre-DNAT policy does.
+  auto& w = s_.workload_endpoints[{"k8s", "pod", "eth0"}];
+  w.id = {"k8s", "pod", "eth0"};
+  w.name = "cali1";
+  w.active = true;
+  w.policy.profile_ids = {"open"};
+  s_.profiles["open"] = {"open", {Allow()}, {Allow()}};
+  s_.config.default_endpoint_to_host_action = config::EndpointToHostAction::kAccept;
+  EXPECT_TRUE(In("cali1", 80, "10.65.0.2").allowed);
+  EXPECT_TRUE(In("cali1", 9, "10.65.0.2").allowed);
+  Policy("edge", "deny", {WithAction(Allow(), model::Action::kDeny)});
+  s_.policies.at({"edge", "deny"}).pre_dnat = true;
+  s_.host_endpoints.at({"all"}).policy.pre_dnat_tiers = {{"edge", {"deny"}}};
+  t = In("cali1", 80, "10.65.0.2");
+  EXPECT_FALSE(t.allowed);
+  EXPECT_THAT(t.steps,
+              Contains("pre-DNAT: tier edge policy deny inbound rule 1: deny (any packet)"));
+  EXPECT_TRUE(In("eth0", 80).allowed) << "a named endpoint is never the pre-DNAT catch-all's";
 }
 
 TEST_F(TraceTest, ExpectedIpEndpointsBindPerFamily) {
