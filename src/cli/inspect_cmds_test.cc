@@ -125,7 +125,9 @@ TEST_F(InspectTest, ExplainTextListsEverythingThatApplies) {
       << t;
   EXPECT_NE(t.find("        3. next-tier (any packet)\n      end of tier: drop unless a policy "
                    "allowed or passed\n    profile prof\n        1. allow proto tcp dst-ports "
-                   "80\n    then: drop\n"),
+                   "80\n    then: drop\n    forwarded: as above between host interfaces; to "
+                   "or from workloads not policed (no policy sets apply_on_forward: v1 "
+                   "behaviour)\n"),
             std::string::npos)
       << t;
   EXPECT_NE(t.find("  outbound:\n    tier default\n      policy db (order 5, selector role == "

@@ -69,6 +69,23 @@ TEST_F(EndpointStatusTest, MissingOrDownInterfacesAndInactiveWorkloadsAreDown) {
   EXPECT_EQ(Statuses(&running).at(kDir + "/workload/k8s/pod/endpoint/eth0"), kUp);
 }
 
+TEST_F(EndpointStatusTest, StarIsAlwaysUpATemplateWhileAnInterfaceItTakesIs) {
+  for (const auto& [id, name] : std::map<std::string, std::string>{
+           {"all", "*"}, {"eths", "eth*"}, {"calis", "cali*"}, {"bonds", "bond*"}}) {
+    auto& ep = s_.host_endpoints[{id}];
+    ep.id = {id};
+    ep.name = name;
+  }
+  const Map all = Statuses();
+  EXPECT_EQ(all.at(kDir + "/endpoint/all"), kUp);
+  EXPECT_EQ(all.at(kDir + "/endpoint/eths"), kUp);
+  EXPECT_EQ(all.at(kDir + "/endpoint/calis"), kDown) << "never a workload interface";
+  EXPECT_EQ(all.at(kDir + "/endpoint/bonds"), kDown) << "no such interface";
+  const std::set<std::string> running = {"cali1"};
+  EXPECT_EQ(Statuses(&running).at(kDir + "/endpoint/eths"), kDown);
+  EXPECT_EQ(Statuses(&running).at(kDir + "/endpoint/all"), kUp);
+}
+
 TEST_F(EndpointStatusTest, AFailingDataplaneOrAQuarantinedPolicyIsError) {
   const Map failing = Statuses(nullptr, /*ok=*/false);
   for (const auto& [key, value] : failing) EXPECT_EQ(value, kError) << key;
