@@ -79,7 +79,7 @@ void AddBound(const daemon::HostModel& m, const daemon::HostModelInputs& in, int
     for (const auto& [name, addrs] : *in.interfaces) names.insert(name);
   }
   for (const auto& [id, ep] : m.state.host_endpoints) {
-    if (ep.name) names.insert(*ep.name);
+    if (ep.name && !model::IsInterfaceTemplate(*ep.name)) names.insert(*ep.name);
   }
   for (const auto* res : {&m.resolution.v4_ifaces, &m.resolution.v6_ifaces}) {
     for (const auto& [id, ifaces] : *res) names.insert(ifaces.begin(), ifaces.end());

@@ -7,6 +7,8 @@
 
 #include "base/log.h"
 #include "daemon/status_reporter.h"
+#include "model/model.h"
+#include "rules/trace.h"
 
 namespace felix::daemon {
 namespace {
@@ -42,17 +44,21 @@ std::map<std::string, std::string> EndpointStatuses(
     return false;
   };
   std::map<std::string, std::string> out;
+  std::optional<calc::HostEndpointId> first_star;
   for (const auto& [id, ep] : s.host_endpoints) {
     State st = State::kNone;
     if (ep.name && *ep.name == "*") {
-      st = State::kUp;  // as Calico: no one interface decides
-    } else if (ep.name && ep.name->ends_with('*')) {
-      // A template: up while some interface it names is (never a workload's).
-      const std::string prefix = ep.name->substr(0, ep.name->size() - 1);
+      // As Calico: no one interface decides; a "*" other than the first
+      // (by id) polices nothing.
+      st = !first_star || *first_star == id ? State::kUp : State::kDown;
+      if (!first_star) first_star = id;
+    } else if (ep.name && model::IsInterfaceTemplate(*ep.name)) {
+      // A template: up while an interface it takes is.
       st = State::kDown;
       for (const auto& [iface, addrs] : interfaces) {
-        if (iface.starts_with(prefix) && !rules::HasWorkloadPrefix(s.config, iface) && up(iface)) {
-          st = State::kUp;
+        if (!up(iface)) continue;
+        for (int family : {4, 6}) {
+          if (rules::HostEndpointOfInterface(s, r, iface, family) == id) st = State::kUp;
         }
       }
     } else if (ep.name) {

@@ -70,19 +70,28 @@ TEST_F(EndpointStatusTest, MissingOrDownInterfacesAndInactiveWorkloadsAreDown) {
 }
 
 TEST_F(EndpointStatusTest, StarIsAlwaysUpATemplateWhileAnInterfaceItTakesIs) {
-  for (const auto& [id, name] : std::map<std::string, std::string>{
-           {"all", "*"}, {"eths", "eth*"}, {"calis", "cali*"}, {"bonds", "bond*"}}) {
+  for (const auto& [id, name] : std::map<std::string, std::string>{{"all", "*"},
+                                                                   {"all2", "*"},
+                                                                   {"eths", "eth*"},
+                                                                   {"e", "e*"},
+                                                                   {"calis", "cali*"},
+                                                                   {"bonds", "bond*"}}) {
     auto& ep = s_.host_endpoints[{id}];
     ep.id = {id};
     ep.name = name;
   }
   const Map all = Statuses();
   EXPECT_EQ(all.at(kDir + "/endpoint/all"), kUp);
-  EXPECT_EQ(all.at(kDir + "/endpoint/eths"), kUp);
+  EXPECT_EQ(all.at(kDir + "/endpoint/all2"), kDown) << "the first \"*\" polices";
+  EXPECT_EQ(all.at(kDir + "/endpoint/eths"), kDown) << "eth0 is named, eth1 bound by IP";
+  EXPECT_EQ(all.at(kDir + "/endpoint/e"), kDown);
+  ifaces_["eth5"] = {};
+  EXPECT_EQ(Statuses().at(kDir + "/endpoint/eths"), kUp) << "the longest template takes eth5";
+  EXPECT_EQ(Statuses().at(kDir + "/endpoint/e"), kDown);
   EXPECT_EQ(all.at(kDir + "/endpoint/calis"), kDown) << "never a workload interface";
   EXPECT_EQ(all.at(kDir + "/endpoint/bonds"), kDown) << "no such interface";
   const std::set<std::string> running = {"cali1"};
-  EXPECT_EQ(Statuses(&running).at(kDir + "/endpoint/eths"), kDown);
+  EXPECT_EQ(Statuses(&running).at(kDir + "/endpoint/eths"), kDown) << "eth5 is not running";
   EXPECT_EQ(Statuses(&running).at(kDir + "/endpoint/all"), kUp);
 }
 

@@ -264,6 +264,7 @@ void IncrementalRenderer::FlushWorkloads() {
 }
 
 void IncrementalRenderer::FlushHostSection() {
+  for (const auto& id : host_eps_) lists_.ForgetEndpoint(id);
   std::map<std::string, Chain> old;
   for (const auto& name : host_chains_) {
     auto node = table_.chains.extract(name);

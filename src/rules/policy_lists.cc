@@ -39,6 +39,21 @@ std::string PolicyLists::Render(const DesiredState& s, const calc::EndpointPolic
   return name;
 }
 
+const ForwardMode& PolicyLists::Forward(const DesiredState& s, const calc::HostEndpointId& id,
+                                        const calc::EndpointPolicy& p) {
+  auto [it, fresh] = forward_.try_emplace(id);
+  if (!fresh) return it->second;
+  auto [by_tiers, computed] = forward_by_tiers_.try_emplace(p.tiers);
+  if (computed) {
+    ForwardMode& m = by_tiers->second;
+    m.legacy = ForwardsLegacy(s, p);
+    m.inbound = !m.legacy && HasForwardPolicy(s, p, true);
+    m.outbound = !m.legacy && HasForwardPolicy(s, p, false);
+  }
+  it->second = by_tiers->second;
+  return it->second;
+}
+
 void PolicyLists::Use(Table& t, const std::string& endpoint_chain, const std::string& list) {
   auto [it, fresh] = list_of_.try_emplace(endpoint_chain, list);
   if (!fresh) {
@@ -72,6 +87,8 @@ void PolicyLists::TrimRenders() {
 void PolicyLists::ForgetRenders() {
   memo_.clear();
   rendered_.clear();
+  forward_.clear();
+  forward_by_tiers_.clear();
 }
 
 std::set<std::string> PolicyLists::TakeChanged() { return std::exchange(changed_, {}); }

@@ -46,8 +46,20 @@ inline bool IsInbound(ListKind k) {
 // The name of the list chain holding `rules`.
 std::string PolicyListChainName(const std::vector<std::string>& rules);
 
+// How a host endpoint's forwarded traffic is policed: `legacy` per
+// rules::ForwardsLegacy, else per direction whether rules::HasForwardPolicy.
+struct ForwardMode {
+  bool legacy = true, inbound = false, outbound = false;
+};
+
 class PolicyLists {
  public:
+  // The forward mode of host endpoint `id` with policy `p`, memoised per
+  // endpoint (each costs a lookup per policy it has) until ForgetEndpoint(id)
+  // or ForgetRenders().
+  const ForwardMode& Forward(const DesiredState& s, const calc::HostEndpointId& id,
+                             const calc::EndpointPolicy& p);
+  void ForgetEndpoint(const calc::HostEndpointId& id) { forward_.erase(id); }
   // The name of the list chain for policy `p` of `kind` under state `s`. The
   // rules are remembered for Use() until ForgetRenders().
   std::string Render(const DesiredState& s, const calc::EndpointPolicy& p, ListKind kind);
@@ -78,6 +90,8 @@ class PolicyLists {
   };
   std::map<Key, std::string> memo_;                           // since ForgetRenders (bounded)
   std::map<std::string, std::vector<std::string>> rendered_;  // list -> rules, likewise
+  std::map<calc::HostEndpointId, ForwardMode> forward_;       // likewise
+  std::map<std::vector<calc::TierInfo>, ForwardMode> forward_by_tiers_;
   std::map<std::string, std::string> list_of_;                // endpoint chain -> list
   std::map<std::string, size_t> refs_;                        // list -> endpoint chains
   std::set<std::string> changed_;

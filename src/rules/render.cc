@@ -112,36 +112,37 @@ std::map<std::string, std::string> SetElements(const std::set<model::Cidr>& memb
 }
 
 // Fills host dispatch map `cali-<kind>-map` (kind "fh", "th", "fhr", ...)
-// for the bindings: an interface goes to `targets`' chain of its endpoint
-// (endpoints not in `targets` are not dispatched, or with `shadow` mapped to
-// `return`). Records the split chains it adds in `added`.
+// for the bindings: per family, an interface goes to `targets`' chain of its
+// endpoint; with template rules `tmpl` (the chain's, after the map), a bound
+// endpoint without a chain here returns (no template takes its interface)
+// and a family bound to no endpoint goes on to `tmpl`. Records the split
+// chains it adds in `added`.
 void AddHostDispatch(Table& t, const std::map<std::string, HostBinding>& bindings,
                      const std::string& kind,
-                     const std::map<calc::HostEndpointId, std::string>& targets, bool shadow,
-                     std::set<std::string>& added) {
+                     const std::map<calc::HostEndpointId, std::string>& targets,
+                     const std::vector<std::string>& tmpl, std::set<std::string>& added) {
   Set& map = t.sets["cali-" + kind + "-map"];
-  auto target = [&](const std::optional<calc::HostEndpointId>& id) -> const std::string* {
-    if (!id) return nullptr;
+  // nullopt: nothing here for the family (the templates', if any).
+  auto verdict = [&](const std::optional<calc::HostEndpointId>& id) -> std::optional<std::string> {
+    if (!id) return std::nullopt;
     const auto it = targets.find(*id);
-    return it == targets.end() ? nullptr : &it->second;
+    if (it != targets.end()) return "goto " + it->second;
+    if (!tmpl.empty()) return std::string("return");
+    return std::nullopt;
   };
   for (const auto& [iface, hb] : bindings) {
-    const std::string* v4 = target(hb.v4);
-    const std::string* v6 = target(hb.v6);
-    if (!v4 && !v6) {
-      // Bound, with nothing here: `shadow` keeps the templates off it.
-      if (shadow) map.elements[QuoteIface(iface)] = "return";
-      continue;
-    }
-    if (v4 && v6 && *v4 == *v6) {
-      map.elements[QuoteIface(iface)] = "goto " + *v4;
+    const auto v4 = verdict(hb.v4), v6 = verdict(hb.v6);
+    if (!v4 && !v6) continue;
+    if (v4 == v6) {
+      map.elements[QuoteIface(iface)] = *v4;
       continue;
     }
     const std::string split = SplitChainName(kind + "s", iface);
     Chain& c = t.chains[split];
     added.insert(split);
-    if (v4) c.rules.push_back("meta nfproto ipv4 goto " + *v4);
-    if (v6) c.rules.push_back("meta nfproto ipv6 goto " + *v6);
+    if (v4) c.rules.push_back("meta nfproto ipv4 " + *v4);
+    if (v6) c.rules.push_back("meta nfproto ipv6 " + *v6);
+    if (!v4 || !v6) c.rules.insert(c.rules.end(), tmpl.begin(), tmpl.end());
     map.elements[QuoteIface(iface)] = "goto " + split;
   }
 }
@@ -389,14 +390,15 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
     target("fh", id, "fh");
     target("th", id, "th");
     const calc::EndpointPolicy& policy = s.host_endpoints.at(id).policy;
-    if (ForwardsLegacy(s, policy)) {
+    const ForwardMode& forward = lists.Forward(s, id, policy);
+    if (forward.legacy) {
       // v1: host-to-host forwarding meets the normal chains; traffic to or
       // from workloads is not in the fhw/thw maps.
       target("fhf", id, "fh");
       target("thf", id, "th");
     } else {
       for (bool in : {true, false}) {
-        if (!HasForwardPolicy(s, policy, in)) continue;  // forwarding allowed
+        if (!(in ? forward.inbound : forward.outbound)) continue;  // forwarding allowed
         const char* kind = in ? "fhf" : "thf";
         put(id, HostChainName(kind, id), in ? ListKind::kForwardIn : ListKind::kForwardOut);
         target(kind, id, kind);
@@ -417,17 +419,17 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
   // "*" takes workload interfaces in pre-DNAT and in a modern forward
   // chain (Calico's catch-all), never in a v1 one.
   auto star_takes_workloads = [&](const HostDispatch& d) {
-    return [&s, d](const calc::HostEndpointId& id) {
+    return [&s, &lists, d](const calc::HostEndpointId& id) {
       const std::string map = d.map;
       if (map == "fh" || map == "th" || map == "fhp") return true;
-      return !ForwardsLegacy(s, s.host_endpoints.at(id).policy);
+      return !lists.Forward(s, id, s.host_endpoints.at(id).policy).legacy;
     };
   };
   for (const auto& d : kHostDispatch) {
     const auto& tg = targets[d.map];
     std::vector<std::string> tmpl =
         TemplateDispatchRules(s, templates, d.field, tg, d.star, star_takes_workloads(d));
-    AddHostDispatch(t, bindings, d.map, tg, /*shadow=*/!tmpl.empty(), added);
+    AddHostDispatch(t, bindings, d.map, tg, tmpl, added);
     std::vector<std::string> rules = DispatchBase(s.config, d);
     rules.insert(rules.end(), tmpl.begin(), tmpl.end());
     t.chains[d.chain] = Chain{std::nullopt, std::move(rules)};

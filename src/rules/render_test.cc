@@ -542,6 +542,14 @@ TEST(RenderTest, HostEndpointResolution) {
   EXPECT_EQ(ChainRules(t, "cali-fhs-eth1"), (Rules{"meta nfproto ipv4 goto cali-fh-a"}));
   EXPECT_EQ(t.sets.at("cali-fh-map").elements.at("\"eth2\""), "goto cali-fhs-eth2");
   EXPECT_FALSE(t.chains.contains("cali-fh-b"));  // b resolves nowhere
+
+  // With a "*" endpoint, the unbound family goes on to it.
+  s.host_endpoints[{"all"}] = NamedHost("all", "*");
+  t = Render(s, r);
+  EXPECT_EQ(ChainRules(t, "cali-fhs-eth1"),
+            (Rules{"meta nfproto ipv4 goto cali-fh-a", "goto cali-fh-all"}));
+  EXPECT_EQ(ChainRules(t, "cali-from-host"),
+            (Rules{"iifname vmap @cali-fh-map", "goto cali-fh-all"}));
 }
 
 TEST(RenderTest, IpSetsPerFamilyWithOverlapsDropped) {

@@ -108,7 +108,10 @@ class Tracer {
   enum class Hook { kFilter, kRaw, kPreDnat, kForward };
   std::optional<calc::HostEndpointId> HostEndpointOf(const std::string& iface, Hook hook) const {
     const auto it = bindings_.find(iface);
-    if (it != bindings_.end()) return p_.family == 4 ? it->second.v4 : it->second.v6;
+    if (it != bindings_.end()) {
+      const auto& bound = p_.family == 4 ? it->second.v4 : it->second.v6;
+      if (bound) return bound;  // else the family falls to the templates
+    }
     return TemplateEndpointOf(s_, iface, hook != Hook::kRaw, [&](const calc::HostEndpointId& id) {
       return hook != Hook::kForward || !ForwardsLegacy(s_, s_.host_endpoints.at(id).policy);
     });
@@ -212,7 +215,12 @@ class Tracer {
                       id->endpoint));
       return HostEndpoint(iface, inbound);
     }
-    Step(DescribeInterface(s_, r_, iface, p_.family));
+    if (HasWorkloadPrefix(s_.config, iface)) {
+      Step(fmt::format("workload interface {}: forwarded traffic meets host endpoint {} (\"*\")",
+                       iface, id->endpoint));
+    } else {
+      Step(DescribeInterface(s_, r_, iface, p_.family));
+    }
     if (!HasForwardPolicy(s_, policy, inbound)) {
       Step(
           fmt::format("no apply_on_forward policy of host endpoint {} governs {} traffic: "
@@ -432,7 +440,10 @@ std::optional<calc::HostEndpointId> HostEndpointOfInterface(const DesiredState& 
                                                             const std::string& iface, int family) {
   const auto bindings = BindHostInterfaces(s, r);
   const auto it = bindings.find(iface);
-  if (it != bindings.end()) return family == 4 ? it->second.v4 : it->second.v6;
+  if (it != bindings.end()) {
+    const auto& bound = family == 4 ? it->second.v4 : it->second.v6;
+    if (bound) return bound;
+  }
   return TemplateEndpointOf(s, iface, true, [](const calc::HostEndpointId&) { return false; });
 }
 

@@ -339,6 +339,17 @@ TEST_F(TraceTest, ExpectedIpEndpointsBindPerFamily) {
   Host("by-ip", "", {});  // no policy at all: everything drops
   r_.v4_ifaces[{"by-ip"}] = {"eth0"};
   EXPECT_FALSE(In("eth0", 80).allowed);
+  {
+    // The other family goes on to a "*" endpoint.
+    Policy("default", "p81", {TcpTo(81)});
+    Host("all", "*", {{"default", {"p81"}}});
+    const TraceResult t = Run("eth0", "", 81, "fd00::2", "fd00::1");
+    EXPECT_TRUE(t.allowed);
+    EXPECT_THAT(t.steps, Contains("interface eth0 is host endpoint all (\"*\": every host "
+                                  "interface)"));
+    EXPECT_FALSE(Run("eth0", "", 80, "fd00::2", "fd00::1").allowed);
+    s_.host_endpoints.erase({"all"});
+  }
   EXPECT_THAT(In("eth0", 80).steps,
               Contains("interface eth0 is host endpoint by-ip (by expected IPv4 address)"));
   EXPECT_TRUE(Run("eth0", "", 80, "fd00::2", "fd00::1").allowed);  // IPv6: not bound
