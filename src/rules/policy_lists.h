@@ -92,8 +92,8 @@ class PolicyLists {
   std::map<std::string, std::vector<std::string>> rendered_;  // list -> rules, likewise
   std::map<calc::HostEndpointId, ForwardMode> forward_;       // likewise
   std::map<std::vector<calc::TierInfo>, ForwardMode> forward_by_tiers_;
-  std::map<std::string, std::string> list_of_;                // endpoint chain -> list
-  std::map<std::string, size_t> refs_;                        // list -> endpoint chains
+  std::map<std::string, std::string> list_of_;  // endpoint chain -> list
+  std::map<std::string, size_t> refs_;          // list -> endpoint chains
   std::set<std::string> changed_;
 };
 
