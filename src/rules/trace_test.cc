@@ -47,6 +47,15 @@ class TraceTest : public ::testing::Test {
     h.policy.profile_ids = std::move(profiles);
     return h;
   }
+  // Workload endpoint k8s/pod/eth0 on cali1 with a profile allowing all.
+  void OpenWorkload() {
+    auto& w = s_.workload_endpoints[{"k8s", "pod", "eth0"}];
+    w.id = {"k8s", "pod", "eth0"};
+    w.name = "cali1";
+    w.active = true;
+    w.policy.profile_ids = {"open"};
+    s_.profiles["open"] = {"open", {Allow()}, {Allow()}};
+  }
   TraceResult In(const std::string& iface, int dport, const char* src = "10.1.0.2",
                  const char* dst = "10.1.0.1") {
     return Run(iface, "", dport, src, dst);
@@ -264,12 +273,7 @@ TEST_F(TraceTest, ApplyOnForwardDecidesWhichPolicyPolicesForwardedTraffic) {
   Host("a", "eth0", {{"default", {"fwd", "local"}}});
   Host("b", "eth1", {{"default", {"out"}}});  // v1: no policy sets the field
   Host("c", "eth2", {{"default", {"local"}}});
-  auto& w = s_.workload_endpoints[{"k8s", "pod", "eth0"}];
-  w.id = {"k8s", "pod", "eth0"};
-  w.name = "cali1";
-  w.active = true;
-  w.policy.profile_ids = {"open"};
-  s_.profiles["open"] = {"open", {Allow()}, {Allow()}};
+  OpenWorkload();
 
   EXPECT_TRUE(Run("eth0", "eth1", 80, "10.1.0.2", "10.2.0.2").allowed);
   TraceResult t = Run("eth0", "eth1", 81, "10.1.0.2", "10.2.0.2");
@@ -316,12 +320,7 @@ TEST_F(TraceTest, TemplatesAndStarTakeTheInterfacesNoEndpointIsBoundTo) {
 
   // Workload to host: "*"'s normal policy does not apply (DefaultEndpointToHostAction
   // decides), its pre-DNAT policy does.
-  auto& w = s_.workload_endpoints[{"k8s", "pod", "eth0"}];
-  w.id = {"k8s", "pod", "eth0"};
-  w.name = "cali1";
-  w.active = true;
-  w.policy.profile_ids = {"open"};
-  s_.profiles["open"] = {"open", {Allow()}, {Allow()}};
+  OpenWorkload();
   s_.config.default_endpoint_to_host_action = config::EndpointToHostAction::kAccept;
   EXPECT_TRUE(In("cali1", 80, "10.65.0.2").allowed);
   EXPECT_TRUE(In("cali1", 9, "10.65.0.2").allowed);
