@@ -43,6 +43,21 @@ std::map<std::string, std::string> EndpointStatuses(
     }
     return false;
   };
+  // Host endpoints that some up interface dispatches to (either family);
+  // computed once, and only when a template needs it.
+  std::optional<std::set<calc::HostEndpointId>> taken;
+  auto taken_up = [&]() -> const std::set<calc::HostEndpointId>& {
+    if (!taken) {
+      taken.emplace();
+      for (const auto& [iface, addrs] : interfaces) {
+        if (!up(iface)) continue;
+        for (int family : {4, 6}) {
+          if (auto id = rules::HostEndpointOfInterface(s, r, iface, family)) taken->insert(*id);
+        }
+      }
+    }
+    return *taken;
+  };
   std::map<std::string, std::string> out;
   std::optional<calc::HostEndpointId> first_star;
   for (const auto& [id, ep] : s.host_endpoints) {
@@ -54,13 +69,7 @@ std::map<std::string, std::string> EndpointStatuses(
       if (!first_star) first_star = id;
     } else if (ep.name && model::IsInterfaceTemplate(*ep.name)) {
       // A template: up while an interface it takes is.
-      st = State::kDown;
-      for (const auto& [iface, addrs] : interfaces) {
-        if (!up(iface)) continue;
-        for (int family : {4, 6}) {
-          if (rules::HostEndpointOfInterface(s, r, iface, family) == id) st = State::kUp;
-        }
-      }
+      st = taken_up().contains(id) ? State::kUp : State::kDown;
     } else if (ep.name) {
       st = up(*ep.name) ? State::kUp : State::kDown;
     } else {

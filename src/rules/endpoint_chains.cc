@@ -22,9 +22,8 @@ std::string Allowed() {
 // policy while the pass bit is clear, `after_policy` after each jump, and
 // `tier_end` (if any) after the tier. Policies whose types leave out this
 // direction are skipped, and a tier left without policies with them; with
-// `forward`, so are policies that do not apply on forward. Returns whether
-// any tier was added.
-bool AddTiers(std::vector<std::string>& out, const DesiredState& s,
+// `forward`, so are policies that do not apply on forward.
+void AddTiers(std::vector<std::string>& out, const DesiredState& s,
               const std::vector<calc::TierInfo>& tiers, bool inbound,
               const std::string& after_policy, const std::string& tier_end, bool forward = false) {
   auto applies = [&](const calc::PolicyId& id) {
@@ -53,7 +52,6 @@ bool AddTiers(std::vector<std::string>& out, const DesiredState& s,
       out.push_back(fmt::format("{} {}", tier_end, CommentStatement("end of tier " + tier.name)));
     }
   }
-  return !first_tier;
 }
 
 }  // namespace

@@ -148,12 +148,16 @@ void AddHostDispatch(Table& t, const std::map<std::string, HostBinding>& binding
 }
 
 // A host dispatch chain: its verdict map (`cali-<map>-map`), the field it
-// dispatches by and whether the "*" endpoint's catch-all ends it.
+// dispatches by, whether the "*" endpoint's catch-all ends it, and for the
+// forward chains the -wl variant that traffic with a workload peer goes to
+// first (there "*" takes workload interfaces only when it is not v1).
 struct HostDispatch {
   const char* map;
   const char* chain;
   const char* field;
   bool star;
+  const char* wl_chain = nullptr;
+  bool forward = false;
 };
 constexpr HostDispatch kHostDispatch[] = {
     {"fh", "cali-from-host", "iifname", true},
@@ -161,22 +165,20 @@ constexpr HostDispatch kHostDispatch[] = {
     {"fhr", "cali-from-host-raw", "iifname", false},  // "*" has no untracked policy
     {"thr", "cali-to-host-raw", "oifname", false},
     {"fhp", "cali-from-host-pre-dnat", "iifname", true},
-    {"fhf", "cali-from-host-fwd", "iifname", true},
-    {"thf", "cali-to-host-fwd", "oifname", true},
-    {"fhw", "cali-from-host-fwd-wl", "iifname", true},
-    {"thw", "cali-to-host-fwd-wl", "oifname", true},
+    {"fhf", "cali-from-host-fwd", "iifname", true, "cali-from-host-fwd-wl", true},
+    {"thf", "cali-to-host-fwd", "oifname", true, "cali-to-host-fwd-wl", true},
+    {"fhw", "cali-from-host-fwd-wl", "iifname", true, nullptr, true},
+    {"thw", "cali-to-host-fwd-wl", "oifname", true, nullptr, true},
 };
 
-// A dispatch chain's rules before its template rules. Forwarded to or from
-// a workload goes to the -wl variant (whose maps hold no v1 endpoint).
+// A dispatch chain's rules before its template rules: the -wl variant for a
+// workload peer (the other field), then the verdict map.
 std::vector<std::string> DispatchBase(const calc::DataplaneConfig& c, const HostDispatch& d) {
   std::vector<std::string> out;
-  const std::string map = d.map;
-  for (const auto& p : c.interface_prefixes) {
-    if (map == "fhf") {
-      out.push_back(fmt::format("oifname {} goto cali-from-host-fwd-wl", QuoteIface(p, true)));
-    } else if (map == "thf") {
-      out.push_back(fmt::format("iifname {} goto cali-to-host-fwd-wl", QuoteIface(p, true)));
+  if (d.wl_chain) {
+    const char* peer = std::string_view(d.field) == "iifname" ? "oifname" : "iifname";
+    for (const auto& p : c.interface_prefixes) {
+      out.push_back(fmt::format("{} {} goto {}", peer, QuoteIface(p, true), d.wl_chain));
     }
   }
   out.push_back(fmt::format("{} vmap @cali-{}-map", d.field, d.map));
@@ -248,9 +250,6 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   t.chains["cali-raw-prerouting"] =
       BaseChain("prerouting", -300, {clear, "jump cali-from-host-raw"});
   t.chains["cali-raw-output"] = BaseChain("output", -300, {clear, "jump cali-to-host-raw"});
-  // Pre-DNAT policy: after conntrack, before DNAT (nat prerouting is -100).
-  // Empty until some endpoint has pre-DNAT policy (AddHostSection).
-  t.chains["cali-pre-dnat"] = BaseChain("prerouting", -150, {});
 
   std::vector<std::string> wl_to_host = {"ct state established,related accept",
                                          "ct state invalid drop",
@@ -267,9 +266,6 @@ void AddBaseChains(Table& t, const calc::DataplaneConfig& c) {
   t.chains["cali-wl-to-host"] = Chain{std::nullopt, wl_to_host};
   t.chains["cali-from-wl"] = Chain{std::nullopt, {"iifname vmap @cali-fw-map", "drop"}};
   t.chains["cali-to-wl"] = Chain{std::nullopt, {"oifname vmap @cali-tw-map", "drop"}};
-  for (const auto& d : kHostDispatch) {
-    t.chains[d.chain] = Chain{std::nullopt, DispatchBase(c, d)};
-  }
   for (const char* kind :
        {"fw", "tw", "fh", "th", "fhr", "thr", "fhp", "fhf", "thf", "fhw", "thw"}) {
     t.sets[fmt::format("cali-{}-map", kind)] = VerdictMap();
@@ -417,31 +413,28 @@ std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const Inte
     target("thr", id, "thr");
   }
   // "*" takes workload interfaces in pre-DNAT and in a modern forward
-  // chain (Calico's catch-all), never in a v1 one.
-  auto star_takes_workloads = [&](const HostDispatch& d) {
-    return [&s, &lists, d](const calc::HostEndpointId& id) {
-      const std::string map = d.map;
-      if (map == "fh" || map == "th" || map == "fhp") return true;
-      return !lists.Forward(s, id, s.host_endpoints.at(id).policy).legacy;
-    };
-  };
+  // chain (Calico's catch-all), never in a v1 one (in fh/th none arrive).
   for (const auto& d : kHostDispatch) {
+    const auto star_takes_workloads = [&](const calc::HostEndpointId& id) {
+      return !d.forward || !lists.Forward(s, id, s.host_endpoints.at(id).policy).legacy;
+    };
     const auto& tg = targets[d.map];
     std::vector<std::string> tmpl =
-        TemplateDispatchRules(s, templates, d.field, tg, d.star, star_takes_workloads(d));
+        TemplateDispatchRules(s, templates, d.field, tg, d.star, star_takes_workloads);
     AddHostDispatch(t, bindings, d.map, tg, tmpl, added);
     std::vector<std::string> rules = DispatchBase(s.config, d);
     rules.insert(rules.end(), tmpl.begin(), tmpl.end());
     t.chains[d.chain] = Chain{std::nullopt, std::move(rules)};
     added.insert(d.chain);
   }
-  Chain& pre_dnat = t.chains["cali-pre-dnat"];
-  pre_dnat.hook = Hook{"filter", "prerouting", -150, "accept"};
-  pre_dnat.rules.clear();
+  // Pre-DNAT policy: after conntrack, before DNAT (nat prerouting is -100);
+  // no rules while no endpoint has any.
+  std::vector<std::string> pre_dnat;
   if (!targets["fhp"].empty()) {
-    pre_dnat.rules = {"ct state established,related accept", AcceptWhenAccepted(),
-                      "jump cali-from-host-pre-dnat"};
+    pre_dnat = {"ct state established,related accept", AcceptWhenAccepted(),
+                "jump cali-from-host-pre-dnat"};
   }
+  t.chains["cali-pre-dnat"] = BaseChain("prerouting", -150, std::move(pre_dnat));
   added.insert("cali-pre-dnat");
   return added;
 }

@@ -52,8 +52,9 @@ std::vector<std::string> TemplateDispatchRules(
     const std::map<calc::HostEndpointId, std::string>& targets, bool star,
     const std::function<bool(const calc::HostEndpointId&)>& star_takes_workloads);
 
-// Base chains, dispatch chains, the six (empty) verdict maps and the
-// failsafe chains: everything that depends only on the config.
+// Base chains (but cali-pre-dnat, AddHostSection's), the workload dispatch
+// chains, the (empty) verdict maps and the failsafe chains: everything that
+// depends only on the config.
 void AddBaseChains(Table& t, const calc::DataplaneConfig& c);
 
 // One family's nft set (4 or 6) for an IP set's members: a plain set when
@@ -82,9 +83,9 @@ using ReusedChain = std::function<bool(const calc::HostEndpointId& id, const std
 // The host endpoint section: the chains of every host endpoint bound to an
 // interface or named by a template (fh/th, fhf/thf, fhp, fhr/thr) with the
 // policy lists they use, the per-interface family split chains, the entries
-// of the host maps (which must exist and be empty) and the host dispatch
-// chains (verdict map, then template rules). `reused` may be empty. Returns
-// the names of the endpoint, split and dispatch chains it placed.
+// of the host maps (which must exist and be empty), the host dispatch
+// chains (verdict map, then template rules) and cali-pre-dnat. `reused` may
+// be empty. Returns the names of the chains it placed.
 std::set<std::string> AddHostSection(Table& t, const DesiredState& s, const InterfaceResolution& r,
                                      PolicyLists& lists, const ReusedChain& reused);
 
